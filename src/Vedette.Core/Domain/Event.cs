@@ -1,0 +1,150 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+
+namespace Vedette.Domain;
+
+/// <summary>Where a record came from, so that every error and every piece of evidence can name it: file and line, or request and line.</summary>
+public readonly record struct RecordRef(string Origin, long Line)
+{
+    public override string ToString() => Line > 0 ? $"{Origin}:{Line}" : Origin;
+}
+
+public enum FieldKind : byte
+{
+    String,
+    Number,
+    Boolean,
+    Null,
+    List,
+}
+
+/// <summary>
+/// One field value as the source wrote it. Numbers keep their text because Sigma compares them as written
+/// ("4625" and 4625 are the same EventID); lists keep every item because a Sigma value matches any of them.
+/// </summary>
+public readonly struct FieldValue : IEquatable<FieldValue>
+{
+    private readonly object? _value;
+
+    private FieldValue(object? value, FieldKind kind)
+    {
+        _value = value;
+        Kind = kind;
+    }
+
+    public FieldKind Kind { get; }
+
+    /// <summary>The scalar text; null for JSON null and for lists.</summary>
+    public string? Text => _value as string;
+
+    public IReadOnlyList<string> Items => _value as string[] ?? (_value is string s ? [s] : []);
+
+    public bool IsNull => Kind == FieldKind.Null;
+
+    public static FieldValue Null { get; } = new(null, FieldKind.Null);
+
+    public static FieldValue String(string text) => new(text, FieldKind.String);
+
+    public static FieldValue Number(string text) => new(text, FieldKind.Number);
+
+    public static FieldValue Boolean(bool value) => new(value ? "true" : "false", FieldKind.Boolean);
+
+    public static FieldValue List(string[] items) => new(items, FieldKind.List);
+
+    public override string ToString() => Kind switch
+    {
+        FieldKind.Null => "null",
+        FieldKind.List => "[" + string.Join(", ", (string[])_value!) + "]",
+        _ => (string)_value!,
+    };
+
+    public bool Equals(FieldValue other) =>
+        Kind == other.Kind && (Kind == FieldKind.List
+            ? ((string[])_value!).AsSpan().SequenceEqual((string[])other._value!)
+            : string.Equals(_value as string, other._value as string, StringComparison.Ordinal));
+
+    public override bool Equals(object? obj) => obj is FieldValue other && Equals(other);
+
+    public override int GetHashCode() => HashCode.Combine(Kind, _value is string s ? s.GetHashCode(StringComparison.Ordinal) : 0);
+
+    public static bool operator ==(FieldValue left, FieldValue right) => left.Equals(right);
+
+    public static bool operator !=(FieldValue left, FieldValue right) => !left.Equals(right);
+}
+
+/// <summary>
+/// One normalized log record. Field names are the source's own (Sigma rules are written against them);
+/// nested objects are flattened to dotted paths (Event.EventData.Image), so mappings between log shapes are data.
+/// </summary>
+public sealed class Event
+{
+    private readonly Dictionary<string, FieldValue> _fields;
+
+    public Event(DateTimeOffset timestamp, string source, string? host, Dictionary<string, FieldValue> fields, RecordRef reference)
+    {
+        Timestamp = timestamp;
+        Source = source;
+        Host = host;
+        _fields = fields;
+        Ref = reference;
+    }
+
+    /// <summary>When the event happened, by the source's clock.</summary>
+    public DateTimeOffset Timestamp { get; }
+
+    /// <summary>The kind of log it came from: windows, linux, dns, proxy, suricata, ...</summary>
+    public string Source { get; }
+
+    public string? Host { get; }
+
+    public RecordRef Ref { get; }
+
+    public IReadOnlyDictionary<string, FieldValue> Fields => _fields;
+
+    public int FieldCount => _fields.Count;
+
+    public bool TryGet(string name, out FieldValue value) => _fields.TryGetValue(name, out value);
+
+    /// <summary>The text of a scalar field, or null when absent, null or a list.</summary>
+    public string? GetText(string name) => _fields.TryGetValue(name, out var value) ? value.Text : null;
+
+    /// <summary>The fields as one JSON object: what is kept as evidence behind an alert.</summary>
+    public string ToJson()
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            writer.WriteStartObject();
+            foreach (var (name, value) in _fields)
+            {
+                writer.WritePropertyName(name);
+                switch (value.Kind)
+                {
+                    case FieldKind.Null:
+                        writer.WriteNullValue();
+                        break;
+                    case FieldKind.Boolean:
+                        writer.WriteBooleanValue(value.Text == "true");
+                        break;
+                    case FieldKind.Number:
+                        writer.WriteRawValue(value.Text!, skipInputValidation: true);
+                        break;
+                    case FieldKind.List:
+                        writer.WriteStartArray();
+                        foreach (var item in value.Items)
+                        {
+                            writer.WriteStringValue(item);
+                        }
+                        writer.WriteEndArray();
+                        break;
+                    default:
+                        writer.WriteStringValue(value.Text);
+                        break;
+                }
+            }
+            writer.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}

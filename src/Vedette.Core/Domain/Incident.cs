@@ -1,0 +1,54 @@
+namespace Vedette.Domain;
+
+/// <summary>Why an alert joined an incident: the entity it shares with alerts already there.</summary>
+public sealed record GroupingReason(Guid AlertId, Observable? Via, string Explanation);
+
+/// <summary>Alerts that belong together: shared entities within a time window.</summary>
+public sealed class Incident : WorkItem
+{
+    public Incident(Guid id, DateTimeOffset createdAt, string title, DateTimeOffset firstSeen)
+        : base(id, createdAt)
+    {
+        Title = title;
+        FirstSeen = firstSeen;
+        LastSeen = firstSeen;
+    }
+
+    public string Title { get; set; }
+
+    public Severity Severity { get; set; }
+
+    public int Score { get; set; }
+
+    public DateTimeOffset FirstSeen { get; set; }
+
+    public DateTimeOffset LastSeen { get; set; }
+
+    public List<Guid> AlertIds { get; } = [];
+
+    public List<Observable> Entities { get; } = [];
+
+    public List<GroupingReason> Grouping { get; } = [];
+
+    /// <summary>Distinct rules among the incident's alerts.</summary>
+    public List<string> RuleIds { get; } = [];
+
+    protected override string Subject => $"incident {Id}";
+
+    public Incident Clone()
+    {
+        var copy = new Incident(Id, CreatedAt, Title, FirstSeen)
+        {
+            Severity = Severity,
+            Score = Score,
+            LastSeen = LastSeen,
+            Version = Version,
+        };
+        copy.RestoreLifecycle(Status, Verdict, Transitions, Assignee);
+        copy.AlertIds.AddRange(AlertIds);
+        copy.Entities.AddRange(Entities);
+        copy.Grouping.AddRange(Grouping);
+        copy.RuleIds.AddRange(RuleIds);
+        return copy;
+    }
+}

@@ -1,0 +1,96 @@
+using Vedette.Domain;
+
+namespace Vedette.Storage;
+
+/// <summary>
+/// The persistence seam. Every implementation (SQLite now, PostgreSQL later) passes the same contract test suite.
+/// Writes are durable when the returned task completes: that is what "acknowledged" means to the pipeline.
+/// </summary>
+public interface IStore : IAsyncDisposable
+{
+    /// <summary>Writes one pipeline batch atomically: new alerts with their evidence, updates to alerts, incident snapshots.</summary>
+    Task WriteAsync(StoreBatch batch, CancellationToken cancellationToken);
+
+    Task<Alert?> GetAlertAsync(Guid id, CancellationToken cancellationToken);
+
+    Task<Page<Alert>> ListAlertsAsync(AlertQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Saves an analyst's change to an alert (status, assignee) if nobody changed it since it was read.</summary>
+    Task<UpdateResult> UpdateAlertAsync(Alert alert, CancellationToken cancellationToken);
+
+    Task<Incident?> GetIncidentAsync(Guid id, CancellationToken cancellationToken);
+
+    Task<Page<Incident>> ListIncidentsAsync(IncidentQuery query, CancellationToken cancellationToken);
+
+    Task<UpdateResult> UpdateIncidentAsync(Incident incident, CancellationToken cancellationToken);
+
+    Task UpsertIndicatorsAsync(IReadOnlyCollection<Indicator> indicators, CancellationToken cancellationToken);
+
+    Task<Indicator?> FindIndicatorAsync(Observable value, CancellationToken cancellationToken);
+
+    /// <summary>Appends to the hash-chained audit log and returns the entry as stored.</summary>
+    Task<AuditEntry> AppendAuditAsync(string actor, string action, string target, string details, DateTimeOffset at, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(long afterSequence, int limit, CancellationToken cancellationToken);
+
+    Task<StoreCounts> CountAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>What the pipeline hands the store in one transaction.</summary>
+public sealed class StoreBatch
+{
+    public List<Alert> NewAlerts { get; } = [];
+
+    public List<AlertUpdate> AlertUpdates { get; } = [];
+
+    /// <summary>Snapshots of incidents created or changed by this batch (the triage stage owns the live objects).</summary>
+    public List<Incident> Incidents { get; } = [];
+
+    public bool IsEmpty => NewAlerts.Count == 0 && AlertUpdates.Count == 0 && Incidents.Count == 0;
+}
+
+public enum UpdateResult
+{
+    Updated,
+    NotFound,
+
+    /// <summary>Someone else changed it since it was read; re-read and retry.</summary>
+    Conflict,
+}
+
+/// <summary>A page of results and an opaque cursor for the next page (null on the last page).</summary>
+public sealed record Page<T>(IReadOnlyList<T> Items, string? Next);
+
+/// <summary>Alert filters; results are newest first.</summary>
+public sealed record AlertQuery
+{
+    public CaseStatus? Status { get; init; }
+
+    public Severity? MinSeverity { get; init; }
+
+    public string? RuleId { get; init; }
+
+    public Guid? IncidentId { get; init; }
+
+    public DateTimeOffset? From { get; init; }
+
+    public DateTimeOffset? To { get; init; }
+
+    public int Limit { get; init; } = 50;
+
+    public string? After { get; init; }
+}
+
+/// <summary>Incident filters; results are in priority order: score, then severity, then oldest first.</summary>
+public sealed record IncidentQuery
+{
+    public CaseStatus? Status { get; init; }
+
+    public Severity? MinSeverity { get; init; }
+
+    public int Limit { get; init; } = 50;
+
+    public string? After { get; init; }
+}
+
+public sealed record StoreCounts(long Alerts, long Incidents, long Indicators, long AuditEntries, long EvidenceEvents);

@@ -1,0 +1,120 @@
+using Vedette.Domain;
+
+namespace Vedette.Detect;
+
+/// <summary>
+/// Folds repeats into the alert that is already out: while events for one key keep coming within the gap, they
+/// raise that alert's count instead of opening new alerts. When the episode ends, one <see cref="AlertUpdate"/>
+/// carries the final count, last time and the extra evidence.
+/// </summary>
+public sealed class Episodes<TKey> where TKey : notnull
+{
+    private readonly Dictionary<TKey, Episode> _open = [];
+    private readonly TimeSpan _gap;
+    private readonly int _maxEvidence;
+    private DateTimeOffset _lastSweep = DateTimeOffset.MinValue;
+
+    public Episodes(TimeSpan gap, int maxEvidence)
+    {
+        _gap = gap;
+        _maxEvidence = maxEvidence;
+    }
+
+    public int OpenCount => _open.Count;
+
+    /// <summary>Adds the event to the key's open episode; false when there is none (or it ended), so the caller may open one.</summary>
+    public bool TryFold(TKey key, Event e, DetectionOutput output) =>
+        TryFold(key, e.Timestamp, 1, output, (episode, room) => episode.Add(new EvidenceEvent(e.Ref, e.Timestamp, e.ToJson())));
+
+    /// <summary>Folds a repeated alert (its count, time and evidence) into the key's open episode.</summary>
+    public bool TryFold(TKey key, Alert repeat, DetectionOutput output) =>
+        TryFold(key, repeat.LastSeen, repeat.EventCount, output, (episode, room) => episode.AddRange(repeat.Evidence.Take(room)));
+
+    private bool TryFold(TKey key, DateTimeOffset at, int count, DetectionOutput output, Action<List<EvidenceEvent>, int> addEvidence)
+    {
+        SweepIfDue(at, output);
+        if (!_open.TryGetValue(key, out var episode))
+        {
+            return false;
+        }
+        if (at - episode.LastSeen > _gap)
+        {
+            Close(episode, output);
+            _open.Remove(key);
+            return false;
+        }
+        episode.Count += count;
+        if (at > episode.LastSeen)
+        {
+            episode.LastSeen = at;
+        }
+        var room = _maxEvidence - episode.Evidence.Count - episode.EmittedEvidence;
+        if (room > 0)
+        {
+            addEvidence(episode.Evidence, room);
+        }
+        return true;
+    }
+
+    /// <summary>Starts an episode for an alert the caller has just emitted.</summary>
+    public void Open(TKey key, Alert alert) =>
+        _open[key] = new Episode(alert.Id, alert.EventCount, alert.LastSeen, alert.Evidence.Count);
+
+    public void CloseAll(DetectionOutput output)
+    {
+        foreach (var episode in _open.Values)
+        {
+            Close(episode, output);
+        }
+        _open.Clear();
+    }
+
+    private void SweepIfDue(DateTimeOffset now, DetectionOutput output)
+    {
+        // Ended episodes are closed in sweeps, once per gap of event time, so memory follows the live keys only.
+        if (now - _lastSweep < _gap)
+        {
+            return;
+        }
+        _lastSweep = now;
+        List<TKey>? ended = null;
+        foreach (var (key, episode) in _open)
+        {
+            if (now - episode.LastSeen > _gap)
+            {
+                Close(episode, output);
+                (ended ??= []).Add(key);
+            }
+        }
+        if (ended is not null)
+        {
+            foreach (var key in ended)
+            {
+                _open.Remove(key);
+            }
+        }
+    }
+
+    private static void Close(Episode episode, DetectionOutput output)
+    {
+        if (episode.Count > episode.EmittedCount)
+        {
+            output.Updates.Add(new AlertUpdate(episode.AlertId, episode.Count, episode.LastSeen, episode.Evidence));
+        }
+    }
+
+    private sealed class Episode(Guid alertId, int emittedCount, DateTimeOffset lastSeen, int emittedEvidence)
+    {
+        public Guid AlertId { get; } = alertId;
+
+        public int EmittedCount { get; } = emittedCount;
+
+        public int EmittedEvidence { get; } = emittedEvidence;
+
+        public int Count { get; set; } = emittedCount;
+
+        public DateTimeOffset LastSeen { get; set; } = lastSeen;
+
+        public List<EvidenceEvent> Evidence { get; } = [];
+    }
+}

@@ -1,0 +1,97 @@
+using System.Text.Unicode;
+using Vedette.Domain;
+
+namespace Vedette.Ingest;
+
+/// <summary>
+/// Recognises the log shapes Vedette ingests — Windows (flat NXLog/OTRF and nested evtx JSON), syslog-in-JSON with
+/// sshd decoding, DNS and proxy logs, Suricata EVE, and external alerts — and turns one line into an event.
+/// Not thread-safe: one per worker (it interns field names).
+/// </summary>
+public sealed class RecordNormalizer
+{
+    private static readonly string[] TimestampFields =
+        ["@timestamp", "timestamp", "TimeCreated", "EventTime", "Event.System.TimeCreated.#attributes.SystemTime", "Event.System.TimeCreated.SystemTime", "time"];
+
+    private readonly JsonFlattener _flattener = new();
+    private readonly TimeProvider _time;
+
+    public RecordNormalizer(TimeProvider time) => _time = time;
+
+    /// <summary>Normalizes one line; throws <see cref="FormatException"/> with a message fit to show next to the line reference.</summary>
+    public NormalizedRecord Normalize(ReadOnlySpan<byte> line, RecordRef reference)
+    {
+        if (!Utf8.IsValid(line))
+        {
+            throw new FormatException($"invalid UTF-8 at byte {InvalidUtf8Offset(line)}");
+        }
+        var fields = _flattener.Flatten(line);
+        var timestamp = FindTimestamp(fields);
+
+        if (fields.TryGetValue("event_type", out var eventType) && (fields.ContainsKey("flow_id") || fields.ContainsKey("alert.signature_id")))
+        {
+            var host = Text(fields, "host");
+            var suricata = new Event(timestamp, "suricata", host, fields, reference);
+            var isAlert = string.Equals(eventType.Text, "alert", StringComparison.Ordinal);
+            return new NormalizedRecord(suricata, isAlert ? ExternalAlerts.FromEve(suricata, _time) : null);
+        }
+        if (fields.TryGetValue("kind", out var kind) && string.Equals(kind.Text, "alert", StringComparison.OrdinalIgnoreCase))
+        {
+            var host = Text(fields, "host");
+            var external = new Event(timestamp, Text(fields, "producer") ?? "external", host, fields, reference);
+            return new NormalizedRecord(external, ExternalAlerts.FromVedetteShape(external, _time));
+        }
+        if (fields.ContainsKey("EventID") && (fields.ContainsKey("Channel") || fields.ContainsKey("SourceName")))
+        {
+            var host = Text(fields, "Hostname") ?? Text(fields, "Computer") ?? Text(fields, "host");
+            return new NormalizedRecord(new Event(timestamp, "windows", host, fields, reference), null);
+        }
+        if (fields.ContainsKey("Event.System.EventID"))
+        {
+            return new NormalizedRecord(new Event(timestamp, "windows", Text(fields, "Event.System.Computer"), fields, reference), null);
+        }
+        if (fields.TryGetValue("winlog.event_id", out _))
+        {
+            var host = Text(fields, "host.name") ?? Text(fields, "winlog.computer_name");
+            return new NormalizedRecord(new Event(timestamp, "windows", host, fields, reference), null);
+        }
+        if (fields.TryGetValue("program", out var program) && program.Text is { } programName)
+        {
+            if (programName.StartsWith("sshd", StringComparison.Ordinal) && Text(fields, "message") is { } message)
+            {
+                SshdMessage.AddFields(message, fields);
+            }
+            return new NormalizedRecord(new Event(timestamp, "linux", Text(fields, "host"), fields, reference), null);
+        }
+        var source = Text(fields, "source") ?? "json";
+        return new NormalizedRecord(new Event(timestamp, source, Text(fields, "host") ?? Text(fields, "hostname"), fields, reference), null);
+    }
+
+    private DateTimeOffset FindTimestamp(Dictionary<string, FieldValue> fields)
+    {
+        foreach (var name in TimestampFields)
+        {
+            if (fields.TryGetValue(name, out var value) && value.Text is { } text)
+            {
+                if (Timestamps.TryParse(text, out var timestamp))
+                {
+                    return timestamp;
+                }
+                throw new FormatException($"field '{name}' holds '{Shorten(text)}', which is not a timestamp");
+            }
+        }
+        // A record without a time of its own happened when it arrived.
+        return _time.GetUtcNow();
+    }
+
+    internal static string? Text(Dictionary<string, FieldValue> fields, string name) =>
+        fields.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value.Text) ? value.Text : null;
+
+    private static int InvalidUtf8Offset(ReadOnlySpan<byte> line)
+    {
+        var status = System.Text.Unicode.Utf8.ToUtf16(line, new char[line.Length], out var read, out _, replaceInvalidSequences: false);
+        return status == System.Buffers.OperationStatus.Done ? line.Length : read;
+    }
+
+    internal static string Shorten(string text) => text.Length <= 60 ? text : string.Concat(text.AsSpan(0, 57), "...");
+}

@@ -1,0 +1,149 @@
+using System.Text;
+using Microsoft.Extensions.Time.Testing;
+using Vedette.Domain;
+using Vedette.Ingest;
+
+namespace Vedette.Tests.Ingest;
+
+public sealed class RecordNormalizerTests
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
+
+    private NormalizedRecord Normalize(string line) =>
+        new RecordNormalizer(_time).Normalize(Encoding.UTF8.GetBytes(line), new RecordRef("test.ndjson", 7));
+
+    [Fact]
+    public void A_flat_Windows_event_keeps_its_field_names_and_takes_host_and_time()
+    {
+        var record = Normalize("""{"@timestamp":"2026-11-02T07:00:01.500Z","EventID":4625,"Channel":"Security","Hostname":"DC01.corp.example","TargetUserName":"jdoe","LogonType":"3"}""");
+        var e = record.Event;
+        Assert.Null(record.ExternalAlert);
+        Assert.Equal("windows", e.Source);
+        Assert.Equal("DC01.corp.example", e.Host);
+        Assert.Equal(new DateTimeOffset(2026, 11, 2, 7, 0, 1, 500, TimeSpan.Zero), e.Timestamp);
+        Assert.Equal("4625", e.GetText("EventID"));
+        Assert.Equal(FieldKind.Number, e.Fields["EventID"].Kind);
+        Assert.Equal("jdoe", e.GetText("TargetUserName"));
+        Assert.Equal(new RecordRef("test.ndjson", 7), e.Ref);
+    }
+
+    [Fact]
+    public void Nested_evtx_JSON_is_flattened_to_dotted_paths()
+    {
+        var record = Normalize("""{"Event":{"System":{"EventID":1,"Channel":"Microsoft-Windows-Sysmon/Operational","Computer":"wks7","TimeCreated":{"#attributes":{"SystemTime":"2021-04-13T20:58:51.123456Z"}}},"EventData":{"Image":"C:\\x.exe","Tags":["a","b"],"Nothing":null}}}""");
+        var e = record.Event;
+        Assert.Equal("windows", e.Source);
+        Assert.Equal("wks7", e.Host);
+        Assert.Equal(2021, e.Timestamp.Year);
+        Assert.Equal("C:\\x.exe", e.GetText("Event.EventData.Image"));
+        Assert.Equal(["a", "b"], e.Fields["Event.EventData.Tags"].Items);
+        Assert.True(e.Fields["Event.EventData.Nothing"].IsNull);
+    }
+
+    [Fact]
+    public void An_sshd_syslog_record_gets_decoded_fields()
+    {
+        var e = Normalize("""{"@timestamp":"2026-11-02T07:00:00Z","host":"web01","program":"sshd","pid":4242,"message":"Failed password for invalid user admin from 203.0.113.7 port 51234 ssh2"}""").Event;
+        Assert.Equal("linux", e.Source);
+        Assert.Equal("failure", e.GetText("outcome"));
+        Assert.Equal("admin", e.GetText("user"));
+        Assert.Equal("203.0.113.7", e.GetText("src_ip"));
+        Assert.Equal("51234", e.GetText("src_port"));
+        Assert.Equal("invalid_user", e.GetText("reason"));
+    }
+
+    [Fact]
+    public void A_Suricata_EVE_alert_from_suricata_verify_becomes_an_external_alert()
+    {
+        var line = File.ReadLines(SharedData.Path("ids", "suricata-verify", "alert-testmyids.eve.json")).First(l => l.Contains("\"event_type\":\"alert\"", StringComparison.Ordinal));
+        var record = Normalize(line);
+        var alert = record.ExternalAlert!;
+        Assert.Equal("suricata", record.Event.Source);
+        Assert.Equal("suricata:1:2100498", alert.RuleId);
+        Assert.Equal("GPL ATTACK_RESPONSE id check returned root", alert.Title);
+        Assert.Equal(Severity.Medium, alert.Severity);
+        Assert.Equal(AlertOrigin.External, alert.Origin);
+        Assert.Equal(new DateTimeOffset(2016, 7, 13, 22, 42, 7, 573, TimeSpan.Zero).AddTicks(1030), alert.FirstSeen);
+        Assert.Contains(new Observable(ObservableType.Ipv4, "82.165.177.154"), alert.Observables);
+        Assert.Contains(new Observable(ObservableType.Ipv4, "10.16.1.11"), alert.Observables);
+        Assert.Contains(new Observable(ObservableType.Domain, "www.testmyids.com"), alert.Observables);
+        Assert.Single(alert.Evidence);
+    }
+
+    [Fact]
+    public void Every_EVE_alert_of_suricata_verify_maps_and_other_event_types_stay_events()
+    {
+        var alerts = 0;
+        var events = 0;
+        var normalizer = new RecordNormalizer(_time);
+        foreach (var file in Directory.GetFiles(SharedData.Path("ids", "suricata-verify"), "*.eve.json"))
+        {
+            var number = 0;
+            foreach (var line in File.ReadLines(file))
+            {
+                number++;
+                if (string.IsNullOrWhiteSpace(line))
+                {
+                    continue;
+                }
+                var record = normalizer.Normalize(Encoding.UTF8.GetBytes(line), new RecordRef(file, number));
+                events++;
+                if (record.ExternalAlert is { } alert)
+                {
+                    alerts++;
+                    Assert.StartsWith("suricata:", alert.RuleId, StringComparison.Ordinal);
+                    Assert.NotEmpty(alert.Observables);
+                }
+            }
+        }
+        Assert.Equal(13, alerts); // SOURCES.md: 13 event_type "alert" records in all
+        Assert.True(events > alerts);
+    }
+
+    [Fact]
+    public void A_Vedette_shaped_external_alert_is_read_with_its_observables()
+    {
+        var record = Normalize("""{"kind":"alert","@timestamp":"2026-11-02T08:00:00Z","producer":"edr","title":"Ransomware behaviour","severity":"critical","observables":[{"type":"host","value":"WKS042.corp.example"},{"type":"sha256","value":"E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"}],"tags":["attack.t1486"]}""");
+        var alert = record.ExternalAlert!;
+        Assert.Equal(Severity.Critical, alert.Severity);
+        Assert.Equal("edr", alert.Producer);
+        Assert.Contains(new Observable(ObservableType.Host, "wks042.corp.example"), alert.Observables);
+        Assert.Contains(alert.Observables, o => o.Type == ObservableType.Sha256);
+        Assert.Equal(["attack.t1486"], alert.Tags);
+    }
+
+    [Theory]
+    [InlineData("{\"a\":", "malformed JSON")]
+    [InlineData("[1,2]", "expected a JSON object")]
+    [InlineData("{\"a\":1} {\"b\":2}", "malformed JSON at byte 8")]
+    [InlineData("{\"kind\":\"alert\",\"title\":\"x\",\"severity\":\"urgent\"}", "unknown severity 'urgent'")]
+    [InlineData("{\"kind\":\"alert\",\"severity\":\"high\"}", "without a 'title'")]
+    [InlineData("{\"@timestamp\":\"yesterday-ish\"}", "not a timestamp")]
+    public void Bad_records_fail_with_a_message_that_says_what_is_wrong(string line, string expected)
+    {
+        var error = Assert.Throws<FormatException>(() => Normalize(line));
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Invalid_UTF8_is_refused_with_its_byte_offset()
+    {
+        byte[] line = [.. "{\"a\":\""u8, 0xC3, 0x28, .. "\"}"u8];
+        var error = Assert.Throws<FormatException>(() => new RecordNormalizer(_time).Normalize(line, new RecordRef("x", 1)));
+        Assert.Contains("invalid UTF-8 at byte 6", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Deeply_nested_JSON_is_refused_instead_of_recursing_without_bound()
+    {
+        var line = string.Concat(Enumerable.Repeat("{\"a\":", 200)) + "1" + new string('}', 200);
+        var error = Assert.Throws<FormatException>(() => Normalize(line));
+        Assert.Contains("deeper", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_record_without_a_timestamp_happened_when_it_arrived()
+    {
+        Assert.Equal(_time.GetUtcNow(), Normalize("{\"source\":\"dns\",\"query\":\"a.example\"}").Event.Timestamp);
+    }
+}

@@ -1,0 +1,102 @@
+using Vedette.Detect;
+using Vedette.Detection.Rules;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Vedette.Detection.Mappings;
+
+/// <summary>The data that adapts rules to log shapes: field locations, logsource conditions, observable fields.</summary>
+public sealed record DetectionMappings(FieldResolver Fields, LogSourceMap LogSources, ObservableMap Observables)
+{
+    public const string FieldsFile = "fields.yml";
+    public const string LogSourcesFile = "logsources.yml";
+    public const string ObservablesFile = "observables.yml";
+
+    /// <summary>Reads the three mapping files of a folder (the product ships them in mappings/).</summary>
+    public static DetectionMappings Load(string folder) =>
+        new(
+            ReadFile(Path.Combine(folder, FieldsFile), ParseFields),
+            ReadFile(Path.Combine(folder, LogSourcesFile), ParseLogSources),
+            ReadFile(Path.Combine(folder, ObservablesFile), ParseObservables));
+
+    private static T ReadFile<T>(string path, Func<YamlMappingNode, T> parse)
+    {
+        try
+        {
+            using var reader = File.OpenText(path);
+            var document = Yaml.Documents(reader).FirstOrDefault()
+                ?? throw new RuleFormatException(1, "the file is empty");
+            return parse(document.RootNode as YamlMappingNode ?? throw new RuleFormatException(Yaml.LineOf(document.RootNode), "expected a map at the top"));
+        }
+        catch (RuleFormatException ex)
+        {
+            throw new InvalidDataException($"{path}:{ex.Line}: {ex.Message}", ex);
+        }
+        catch (YamlException ex)
+        {
+            throw new InvalidDataException($"{path}:{ex.Start.Line}: {ex.Message}", ex);
+        }
+    }
+
+    internal static FieldResolver ParseFields(YamlMappingNode root)
+    {
+        var prefixes = Yaml.Child(root, "prefixes") is YamlSequenceNode sequence
+            ? sequence.Children.Select(n => ((YamlScalarNode)n).Value ?? "").ToList()
+            : [""];
+        var aliases = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        if (Yaml.Map(root, "aliases") is { } map)
+        {
+            foreach (var (key, _) in map.Children)
+            {
+                var name = ((YamlScalarNode)key).Value!;
+                aliases[name] = Yaml.Strings(map, name);
+            }
+        }
+        return new FieldResolver(prefixes, aliases);
+    }
+
+    internal static LogSourceMap ParseLogSources(YamlMappingNode root)
+    {
+        var list = Yaml.Child(root, "logsources") as YamlSequenceNode
+            ?? throw new RuleFormatException(Yaml.LineOf(root), "'logsources' must be a list");
+        var mappings = new List<LogSourceMapping>();
+        foreach (var item in list.Children.Cast<YamlMappingNode>())
+        {
+            var logsource = Yaml.Map(item, "logsource") ?? throw new RuleFormatException(Yaml.LineOf(item), "an entry needs a 'logsource'");
+            var any = Yaml.Child(item, "any") as YamlSequenceNode ?? throw new RuleFormatException(Yaml.LineOf(item), "an entry needs 'any': a list of field conditions");
+            var alternatives = any.Children.Select(alt => (IReadOnlyDictionary<string, string>)((YamlMappingNode)alt).Children
+                .ToDictionary(p => ((YamlScalarNode)p.Key).Value!, p => ((YamlScalarNode)p.Value).Value ?? "", StringComparer.Ordinal)).ToList();
+            mappings.Add(new LogSourceMapping(
+                new LogSource(Yaml.Scalar(logsource, "product"), Yaml.Scalar(logsource, "category"), Yaml.Scalar(logsource, "service")),
+                alternatives));
+        }
+        return new LogSourceMap(mappings);
+    }
+
+    internal static ObservableMap ParseObservables(YamlMappingNode root)
+    {
+        var fields = new List<(string, FieldKindOfObservable)>();
+        var fieldMap = Yaml.Map(root, "fields") ?? throw new RuleFormatException(Yaml.LineOf(root), "'fields' is missing");
+        foreach (var (key, _) in fieldMap.Children)
+        {
+            var kindName = ((YamlScalarNode)key).Value!;
+            var kind = ParseKind(kindName, Yaml.LineOf(key));
+            fields.AddRange(Yaml.Strings(fieldMap, kindName).Select(field => (field, kind)));
+        }
+        var ignore = new Dictionary<FieldKindOfObservable, IReadOnlyCollection<string>>();
+        if (Yaml.Map(root, "ignore") is { } ignoreMap)
+        {
+            foreach (var (key, _) in ignoreMap.Children)
+            {
+                var kindName = ((YamlScalarNode)key).Value!;
+                ignore[ParseKind(kindName, Yaml.LineOf(key))] = Yaml.Strings(ignoreMap, kindName);
+            }
+        }
+        return new ObservableMap(fields, Yaml.Strings(root, "event-host-sources"), ignore);
+    }
+
+    private static FieldKindOfObservable ParseKind(string name, int line) =>
+        Enum.TryParse<FieldKindOfObservable>(name, ignoreCase: true, out var kind)
+            ? kind
+            : throw new RuleFormatException(line, $"unknown observable kind '{name}'");
+}

@@ -1,0 +1,181 @@
+using Vedette.Domain;
+
+namespace Vedette.Detection.Matching;
+
+/// <summary>A compiled part of a rule's detection: true or false for one event.</summary>
+internal interface IEventPredicate
+{
+    bool Matches(Event e);
+}
+
+internal sealed class AndPredicate(IEventPredicate[] parts) : IEventPredicate
+{
+    public bool Matches(Event e)
+    {
+        foreach (var part in parts)
+        {
+            if (!part.Matches(e))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}
+
+internal sealed class OrPredicate(IEventPredicate[] parts) : IEventPredicate
+{
+    public bool Matches(Event e)
+    {
+        foreach (var part in parts)
+        {
+            if (part.Matches(e))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}
+
+internal sealed class NotPredicate(IEventPredicate inner) : IEventPredicate
+{
+    public bool Matches(Event e) => !inner.Matches(e);
+}
+
+internal sealed class ConstantPredicate(bool value) : IEventPredicate
+{
+    public static ConstantPredicate True { get; } = new(true);
+
+    public bool Matches(Event e) => value;
+}
+
+/// <summary>
+/// One field against a list of values: any value matches (or all, with the "all" modifier). A field holding a
+/// list matches when one of its items does.
+/// </summary>
+internal sealed class FieldPredicate(FieldRef field, IValueMatcher[] values, bool all) : IEventPredicate
+{
+    public bool Matches(Event e)
+    {
+        if (!field.TryGet(e, out var value) || value.IsNull)
+        {
+            return false;
+        }
+        if (all)
+        {
+            foreach (var matcher in values)
+            {
+                if (!AnyItem(value, matcher))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+        foreach (var matcher in values)
+        {
+            if (AnyItem(value, matcher))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static bool AnyItem(FieldValue value, IValueMatcher matcher)
+    {
+        if (value.Text is { } text)
+        {
+            return matcher.Matches(text);
+        }
+        foreach (var item in value.Items)
+        {
+            if (matcher.Matches(item))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}
+
+/// <summary>`field: null` — the field is absent, or present with no value.</summary>
+internal sealed class NullPredicate(FieldRef field) : IEventPredicate
+{
+    public bool Matches(Event e) => !field.TryGet(e, out var value) || value.IsNull || value.Text is { Length: 0 };
+}
+
+/// <summary>The exists modifier.</summary>
+internal sealed class ExistsPredicate(FieldRef field, bool expected) : IEventPredicate
+{
+    public bool Matches(Event e) => field.TryGet(e, out _) == expected;
+}
+
+/// <summary>Keyword (field-less) search: a value matches if it occurs in any string field of the event.</summary>
+internal sealed class KeywordPredicate(IValueMatcher[] values, bool all) : IEventPredicate
+{
+    public bool Matches(Event e)
+    {
+        if (all)
+        {
+            foreach (var matcher in values)
+            {
+                if (!AnyField(e, matcher))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+        foreach (var matcher in values)
+        {
+            if (AnyField(e, matcher))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static bool AnyField(Event e, IValueMatcher matcher)
+    {
+        foreach (var (_, value) in e.Fields)
+        {
+            if (value.Kind == FieldKind.String && matcher.Matches(value.Text!))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}
+
+/// <summary>
+/// A field name resolved against the log shapes Vedette knows: the name as written first, then where other
+/// shapes nest it (Event.EventData.X, winlog.event_data.X). "$source" is the event's source kind.
+/// </summary>
+internal sealed class FieldRef(string name, string[] candidates)
+{
+    public string Name { get; } = name;
+
+    public bool TryGet(Event e, out FieldValue value)
+    {
+        if (candidates.Length == 0)
+        {
+            value = FieldValue.String(e.Source);
+            return true;
+        }
+        foreach (var candidate in candidates)
+        {
+            if (e.TryGet(candidate, out value))
+            {
+                return true;
+            }
+        }
+        value = default;
+        return false;
+    }
+
+    public override string ToString() => Name;
+}

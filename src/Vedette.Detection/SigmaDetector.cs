@@ -1,0 +1,70 @@
+using Vedette.Detect;
+using Vedette.Detection.Correlation;
+using Vedette.Domain;
+
+namespace Vedette.Detection;
+
+/// <summary>
+/// Runs a compiled <see cref="RuleSet"/> over events: each event meets only the rules of the logsources it
+/// belongs to; matches raise alerts and feed the correlations that refer to the rule.
+/// </summary>
+public sealed class SigmaDetector : IDetector
+{
+    private readonly RuleSet _rules;
+    private readonly TimeProvider _time;
+    private readonly Dictionary<Rules.CorrelationRule, CorrelationEngine> _correlations;
+
+    public SigmaDetector(RuleSet rules, TimeProvider time)
+    {
+        _rules = rules;
+        _time = time;
+        _correlations = rules.Correlations.ToDictionary(c => c, c => new CorrelationEngine(c, rules.Mappings.Fields, rules.Mappings.Observables, time));
+    }
+
+    public void Detect(Event e, DetectionOutput output)
+    {
+        foreach (var group in _rules.Groups)
+        {
+            if (!group.Selects.Matches(e))
+            {
+                continue;
+            }
+            foreach (var rule in group.Rules)
+            {
+                if (!rule.Detection.Matches(e))
+                {
+                    continue;
+                }
+                if (rule.GeneratesAlerts)
+                {
+                    output.Alerts.Add(RaiseFor(rule, e));
+                }
+                foreach (var correlation in rule.Correlations)
+                {
+                    _correlations[correlation].Observe(e, output);
+                }
+            }
+        }
+    }
+
+    public void Flush(DetectionOutput output)
+    {
+        foreach (var engine in _correlations.Values)
+        {
+            engine.Flush(output);
+        }
+    }
+
+    private Alert RaiseFor(CompiledRule rule, Event e)
+    {
+        var meta = rule.Meta;
+        var alert = new Alert(Ids.New(_time), _time.GetUtcNow(), meta.Id, meta.Title, meta.Level ?? Severity.Medium, AlertOrigin.Rule, e.Timestamp, e.Timestamp)
+        {
+            Description = meta.Description,
+        };
+        alert.Tags.AddRange(meta.Tags);
+        _rules.Mappings.Observables.AddTo(alert, e);
+        alert.Evidence.Add(new EvidenceEvent(e.Ref, e.Timestamp, e.ToJson()));
+        return alert;
+    }
+}

@@ -1,0 +1,52 @@
+using Vedette.Detection;
+
+namespace Vedette.Tests.Rules;
+
+public sealed class RuleLoadingTests
+{
+    private static readonly Detection.Mappings.DetectionMappings Mappings = Repo.LoadMappings();
+
+    private const string Good = """
+        title: Good
+        id: 00000000-0000-4000-8000-00000000000a
+        logsource:
+          product: windows
+          service: security
+        detection:
+          sel:
+            EventID: 4624
+          condition: sel
+        level: low
+        """;
+
+    [Theory]
+    [InlineData("detection:\n  sel:\n    EventID: 1\n  condition: sel\nlogsource:\n  product: windows\nid: x", "no 'title'")]
+    [InlineData("title: t\nid: x\nlogsource:\n  product: windows\ndetection:\n  sel:\n    EventID: 1\n  condition: sel and other", "'other', which is not a search identifier")]
+    [InlineData("title: t\nid: x\nlogsource:\n  product: windows\ndetection:\n  sel:\n    Image|base65: x\n  condition: sel", "modifier 'base65' is not supported")]
+    [InlineData("title: t\nid: x\nlogsource:\n  product: windows\ndetection:\n  sel:\n    EventID: 1\n  condition: (sel", "missing ')'")]
+    [InlineData("title: t\nid: x\nlogsource:\n  product: windows\ndetection:\n  sel:\n    EventID: 1\n  condition: sel\nlevel: severe", "unknown level 'severe'")]
+    [InlineData("title: t\nid: x\nlogsource:\n  product: plan9\ndetection:\n  sel:\n    EventID: 1\n  condition: sel", "no mapping for logsource plan9")]
+    [InlineData("title: t\nid: x\nlogsource:\n  product: windows\ndetection:\n  sel:\n    SourceIp|cidr: 10.0.0.0/99\n  condition: sel", "not a network in CIDR notation")]
+    [InlineData("title: t\nid: x\ncorrelation:\n  type: event_count\n  rules: [missing_rule]\n  group-by: [x]\n  timespan: 5m\n  condition:\n    gte: 3", "refers to rules that are not loaded: missing_rule")]
+    [InlineData("title: t\nid: x\ncorrelation:\n  type: event_count\n  rules: [r]\n  timespan: 5 minutes\n  condition:\n    gte: 3", "timespan '5 minutes'")]
+    [InlineData("title: [unclosed\nid: x", "invalid YAML")]
+    public void A_broken_rule_is_reported_with_file_line_and_reason_and_the_others_still_load(string broken, string reason)
+    {
+        var rules = RuleSet.FromYaml(Good + "\n---\n" + broken, Mappings, "mixed.yml");
+        var error = Assert.Single(rules.Errors);
+        Assert.Contains(reason, error.Reason, StringComparison.Ordinal);
+        Assert.Equal("mixed.yml", error.Source.File);
+        if (!reason.StartsWith("invalid YAML", StringComparison.Ordinal))
+        {
+            Assert.True(error.Source.Line > 10, $"line {error.Source.Line} does not point into the second document");
+            Assert.Contains(rules.Rules, r => r.Meta.Title == "Good");
+        }
+    }
+
+    [Fact]
+    public void A_missing_rule_path_is_reported()
+    {
+        var rules = RuleSet.Load(["/nonexistent/rules"], Mappings);
+        Assert.Contains("no such file or folder", Assert.Single(rules.Errors).Reason, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,204 @@
+using System.ComponentModel;
+using System.Text.Json;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using Vedette.Cli.Hosting;
+using Vedette.Cli.Output;
+using Vedette.Domain;
+using Vedette.Ingest;
+using Vedette.Serialization;
+using Vedette.Storage;
+
+namespace Vedette.Cli.Commands;
+
+internal sealed class DemoSettings : StoreSettings
+{
+    [CommandOption("--events <N>")]
+    [Description("Events to simulate (default 200000).")]
+    public int Events { get; init; } = 200_000;
+
+    [CommandOption("--seed <S>")]
+    [Description("Simulation seed (default 7).")]
+    public int Seed { get; init; } = 7;
+
+    public override ValidationResult Validate() =>
+        Events < Simulation.SimulationOptions.MinimumEvents
+            ? ValidationResult.Error($"--events must be at least {Simulation.SimulationOptions.MinimumEvents}")
+            : base.Validate();
+}
+
+/// <summary>
+/// vedette demo: simulates an organisation under attack, runs the whole pipeline on the embedded store, prints the
+/// incident queue in priority order and checks the detections against the simulator's ground truth.
+/// </summary>
+internal sealed class DemoCommand : AsyncCommand<DemoSettings>
+{
+    private const string Marker = ".vedette-demo";
+
+    public override async Task<int> ExecuteAsync(CommandContext context, DemoSettings settings, CancellationToken cancellationToken)
+    {
+        var folder = Path.GetFullPath(settings.Data);
+        PrepareFolder(folder);
+        var input = Path.Combine(folder, "demo-input");
+        Directory.CreateDirectory(input);
+        var eventsFile = Path.Combine(input, "events.ndjson");
+        var inventoryFile = Path.Combine(input, "inventory.csv");
+        var feedFile = Path.Combine(input, "demo-feed.txt");
+
+        var interactive = settings.Format == OutputFormat.Table && PipelineRunner.IsInteractive;
+        var simulation = interactive
+            ? AnsiConsole.Status().Start("Simulating traffic...", _ => Simulate(settings, eventsFile, input, inventoryFile, feedFile))
+            : Simulate(settings, eventsFile, input, inventoryFile, feedFile);
+
+        var options = new EngineOptions { DataFolder = folder, InventoryPath = inventoryFile, IntelPaths = [feedFile] };
+        await using var engine = await Engine.OpenAsync(options, TimeProvider.System, null, cancellationToken);
+        var result = await PipelineRunner.RunAsync(engine, new FileSource(eventsFile, engine.Lines), interactive, "detecting", cancellationToken);
+
+        var alerts = await AllAlertsAsync(engine.Store, cancellationToken);
+        var queue = await engine.Store.ListIncidentsAsync(new IncidentQuery { Limit = 20 }, cancellationToken);
+        var counts = await engine.Store.CountAsync(cancellationToken);
+        var (outcomes, benign) = ScenarioMatcher.Match(simulation.Scenarios, alerts);
+
+        if (settings.Format == OutputFormat.Json)
+        {
+            WriteJson(result, counts, outcomes, benign, queue.Items, folder);
+        }
+        else
+        {
+            WriteTable(result, counts, outcomes, benign, queue.Items, folder);
+        }
+        PipelineRunner.ReportErrors(engine.Errors);
+        return outcomes.All(o => o.Detected) && result.Errors == 0 ? 0 : 1;
+    }
+
+    private static Simulation.SimulationResult Simulate(DemoSettings settings, string eventsFile, string input, string inventoryFile, string feedFile) =>
+        SimulationFiles.Write(settings.Events, settings.Seed, eventsFile, Path.Combine(input, "truth.json"), inventoryFile, feedFile);
+
+    /// <summary>The demo starts from an empty store, but never deletes a store it did not make itself.</summary>
+    private static void PrepareFolder(string folder)
+    {
+        var database = ProductPaths.Database(folder);
+        if (File.Exists(database))
+        {
+            if (!File.Exists(Path.Combine(folder, Marker)))
+            {
+                throw new InvalidOperationException($"{folder} holds a Vedette store that the demo did not create; give the demo another --data folder");
+            }
+            foreach (var file in new[] { database, database + "-wal", database + "-shm" })
+            {
+                File.Delete(file);
+            }
+        }
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, Marker), "This folder was created by `vedette demo`; the demo may replace its store.\n");
+    }
+
+    private static async Task<List<Alert>> AllAlertsAsync(IStore store, CancellationToken cancellationToken)
+    {
+        var all = new List<Alert>();
+        string? after = null;
+        do
+        {
+            var page = await store.ListAlertsAsync(new AlertQuery { Limit = 1000, After = after }, cancellationToken);
+            all.AddRange(page.Items);
+            after = page.Next;
+        }
+        while (after is not null);
+        return all;
+    }
+
+    private static void WriteTable(Pipeline.PipelineResult result, StoreCounts counts, IReadOnlyList<ScenarioOutcome> outcomes, IReadOnlyList<Alert> benign, IReadOnlyList<Incident> queue, string folder)
+    {
+        AnsiConsole.Write(new Rule("[bold]Incident queue[/] (priority order)").LeftJustified());
+        AnsiConsole.Write(Tables.Incidents(queue));
+        if (counts.Incidents > queue.Count)
+        {
+            AnsiConsole.MarkupLineInterpolated($"... {counts.Incidents - queue.Count:N0} more: vedette incidents list --data {folder}");
+        }
+        AnsiConsole.WriteLine();
+        AnsiConsole.Write(new Rule("[bold]Attack scenarios[/] (simulator ground truth)").LeftJustified());
+        var scenarios = new Table().Border(TableBorder.Rounded).AddColumn("id").AddColumn("kind").AddColumn("detected").AddColumn("alerts").AddColumn("incident");
+        foreach (var outcome in outcomes)
+        {
+            scenarios.AddRow(
+                new Text(outcome.Scenario.Id), new Text(outcome.Scenario.Kind),
+                outcome.Detected ? new Text("yes", new Style(Color.Green)) : new Text("NO", new Style(Color.Red)),
+                new Text(outcome.Alerts.Count.ToString()), new Text(outcome.IncidentId?.ToString() ?? "-"));
+        }
+        AnsiConsole.Write(scenarios);
+        AnsiConsole.WriteLine();
+        AnsiConsole.Write(new Rule("[bold]Summary[/]").LeftJustified());
+        AnsiConsole.MarkupLineInterpolated($"events {result.Events:N0}   alerts {counts.Alerts:N0}   incidents {counts.Incidents:N0}   errors {result.Errors:N0}");
+        AnsiConsole.MarkupLineInterpolated($"pipeline {result.Elapsed.TotalSeconds:0.00} s   [bold]{result.EventsPerSecond:N0} events/s[/]");
+        AnsiConsole.MarkupLineInterpolated($"scenarios detected {outcomes.Count(o => o.Detected)}/{outcomes.Count}   alerts on benign traffic {benign.Count:N0}");
+        foreach (var group in benign.GroupBy(a => a.Title).OrderByDescending(g => g.Count()))
+        {
+            AnsiConsole.MarkupLineInterpolated($"  {group.Count(),5}  {group.Key}");
+        }
+        AnsiConsole.MarkupLineInterpolated($"store: {ProductPaths.Database(folder)}");
+    }
+
+    private static void WriteJson(Pipeline.PipelineResult result, StoreCounts counts, IReadOnlyList<ScenarioOutcome> outcomes, IReadOnlyList<Alert> benign, IReadOnlyList<Incident> queue, string folder)
+    {
+        using var stdout = Console.OpenStandardOutput();
+        using (var writer = new Utf8JsonWriter(stdout, DomainJson.WriterOptions(indented: true)))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("events", result.Events);
+            writer.WriteNumber("alerts", counts.Alerts);
+            writer.WriteNumber("incidents", counts.Incidents);
+            writer.WriteNumber("errors", result.Errors);
+            writer.WriteNumber("elapsedSeconds", Math.Round(result.Elapsed.TotalSeconds, 3));
+            writer.WriteNumber("eventsPerSecond", Math.Round(result.EventsPerSecond));
+            writer.WriteString("store", ProductPaths.Database(folder));
+            writer.WriteStartArray("scenarios");
+            foreach (var outcome in outcomes)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("id", outcome.Scenario.Id);
+                writer.WriteString("kind", outcome.Scenario.Kind);
+                writer.WriteBoolean("detected", outcome.Detected);
+                if (outcome.IncidentId is { } incidentId)
+                {
+                    writer.WriteString("incidentId", incidentId);
+                }
+                else
+                {
+                    writer.WriteNull("incidentId");
+                }
+                writer.WriteNumber("alerts", outcome.Alerts.Count);
+                writer.WriteStartArray("rules");
+                foreach (var title in outcome.Alerts.Select(a => a.Title).Distinct())
+                {
+                    writer.WriteStringValue(title);
+                }
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+            writer.WriteStartObject("benign");
+            writer.WriteNumber("alerts", benign.Count);
+            writer.WriteStartObject("byRule");
+            foreach (var group in benign.GroupBy(a => a.Title).OrderByDescending(g => g.Count()))
+            {
+                writer.WriteNumber(group.Key, group.Count());
+            }
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+            writer.WriteStartArray("queue");
+            foreach (var incident in queue)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("id", incident.Id);
+                writer.WriteString("title", incident.Title);
+                writer.WriteNumber("score", incident.Score);
+                writer.WriteString("severity", incident.Severity.ToName());
+                writer.WriteNumber("alerts", incident.AlertIds.Count);
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+        stdout.WriteByte((byte)'\n');
+    }
+}

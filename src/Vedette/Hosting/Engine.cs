@@ -1,0 +1,95 @@
+using Vedette.Detect;
+using Vedette.Detection;
+using Vedette.Detection.Mappings;
+using Vedette.Enrich;
+using Vedette.Ingest;
+using Vedette.Pipeline;
+using Vedette.Storage;
+using Vedette.Storage.Sqlite;
+using Vedette.Triage;
+
+namespace Vedette.Cli.Hosting;
+
+/// <summary>What a pipeline is built from: the store, the rules, the context files.</summary>
+internal sealed record EngineOptions
+{
+    public required string DataFolder { get; init; }
+
+    public IReadOnlyList<string> RulePaths { get; init; } = [ProductPaths.Rules];
+
+    public string MappingsFolder { get; init; } = ProductPaths.Mappings;
+
+    public string? InventoryPath { get; init; }
+
+    public IReadOnlyList<string> IntelPaths { get; init; } = [];
+
+    public int MaxLineBytes { get; init; } = LineReader.DefaultMaxLineBytes;
+}
+
+/// <summary>
+/// The whole detection path wired together on the embedded store: the composition root that the CLI commands
+/// (and later the server) share, so that every entry point runs the same pipeline.
+/// </summary>
+internal sealed class Engine : IAsyncDisposable
+{
+    private Engine(IStore store, RuleSet rules, EventPipeline pipeline, ErrorReport errors, LineReader lines, int indicators, int assets)
+    {
+        Store = store;
+        Rules = rules;
+        Pipeline = pipeline;
+        Errors = errors;
+        Lines = lines;
+        IndicatorCount = indicators;
+        AssetCount = assets;
+    }
+
+    public IStore Store { get; }
+
+    public RuleSet Rules { get; }
+
+    public EventPipeline Pipeline { get; }
+
+    public ErrorReport Errors { get; }
+
+    public LineReader Lines { get; }
+
+    public int IndicatorCount { get; }
+
+    public int AssetCount { get; }
+
+    public static async Task<Engine> OpenAsync(EngineOptions options, TimeProvider time, Action<RecordError>? onError, CancellationToken cancellationToken)
+    {
+        var errors = new ErrorReport(onError: onError);
+        var mappings = DetectionMappings.Load(options.MappingsFolder);
+        var rules = RuleSet.Load(options.RulePaths, mappings);
+
+        var indicators = new IndicatorStore();
+        var loaded = new List<Domain.Indicator>();
+        foreach (var path in options.IntelPaths)
+        {
+            using var reader = File.OpenText(path);
+            loaded.AddRange(PlainListFeed.Read(reader, Path.GetFileNameWithoutExtension(path), 90, time.GetUtcNow(), errors));
+        }
+        indicators.Swap(new IndicatorSet(loaded));
+
+        var inventory = AssetInventory.Empty;
+        if (options.InventoryPath is { } inventoryPath)
+        {
+            using var reader = File.OpenText(inventoryPath);
+            inventory = AssetInventory.ReadCsv(reader, Path.GetFileName(inventoryPath), errors);
+        }
+
+        var store = await SqliteStore.OpenAsync(ProductPaths.Database(options.DataFolder), time, cancellationToken);
+        if (loaded.Count > 0)
+        {
+            await store.UpsertIndicatorsAsync(loaded, cancellationToken);
+        }
+        var detector = new CompositeDetector([new SigmaDetector(rules, time), new IndicatorMatchDetector(indicators, mappings.Observables, time)]);
+        var enricher = new CompositeEnricher([new IntelEnricher(indicators), new AssetEnricher(inventory)]);
+        var triage = new IncidentGrouper(new GroupingOptions(), time);
+        var pipeline = new EventPipeline(new RecordNormalizer(time), detector, enricher, triage, store, [], errors);
+        return new Engine(store, rules, pipeline, errors, new LineReader(options.MaxLineBytes), indicators.Current.Count, inventory.Count);
+    }
+
+    public ValueTask DisposeAsync() => Store.DisposeAsync();
+}

@@ -1,0 +1,57 @@
+using Spectre.Console;
+using Spectre.Console.Cli;
+using Vedette.Cli.Commands;
+
+namespace Vedette.Cli;
+
+internal static class Program
+{
+    private static async Task<int> Main(string[] args)
+    {
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            // The first Ctrl+C stops the intake and lets what was read drain into the store; a second one kills.
+            if (!stop.IsCancellationRequested)
+            {
+                e.Cancel = true;
+                stop.Cancel();
+            }
+        };
+
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("vedette");
+            config.UseStrictParsing();
+            config.SetExceptionHandler((ex, _) =>
+            {
+                AnsiConsole.Console.Profile.Out.Writer.Flush();
+                Console.Error.WriteLine($"vedette: {ex.Message}");
+                return ex is CommandParseException or CommandRuntimeException ? 64 : 1;
+            });
+            config.AddCommand<DemoCommand>("demo")
+                .WithDescription("Simulate an organisation under attack, detect, triage, and print the incident queue.")
+                .WithExample("demo", "--events", "200000", "--seed", "7", "--format", "json");
+            config.AddCommand<SimulateCommand>("simulate")
+                .WithDescription("Write realistic NDJSON traffic with embedded attacks (deterministic per seed).")
+                .WithExample("simulate", "--events", "50000", "--seed", "1", "--out", "events.ndjson", "--truth", "truth.json");
+            config.AddCommand<IngestCommand>("ingest")
+                .WithDescription("Run NDJSON files through the pipeline into the store.")
+                .WithExample("ingest", "events.ndjson", "--data", "vedette-data");
+            config.AddBranch("alerts", alerts =>
+            {
+                alerts.SetDescription("Alerts in the store.");
+                alerts.AddCommand<AlertListCommand>("list").WithDescription("List alerts, newest first.");
+                alerts.AddCommand<AlertShowCommand>("show").WithDescription("Show one alert with score breakdown and evidence.");
+            });
+            config.AddBranch("incidents", incidents =>
+            {
+                incidents.SetDescription("Incidents in the store.");
+                incidents.AddCommand<IncidentListCommand>("list").WithDescription("List incidents in priority order.");
+                incidents.AddCommand<IncidentShowCommand>("show").WithDescription("Show one incident, its alerts and why they were grouped.");
+            });
+        });
+        return await app.RunAsync(args, stop.Token);
+    }
+}

@@ -19,6 +19,12 @@ internal static class Program
             }
         };
 
+        if (Console.IsOutputRedirected)
+        {
+            // Piped or captured output has no terminal width; 80 columns would fold every table.
+            AnsiConsole.Profile.Width = 160;
+        }
+
         var app = new CommandApp();
         app.Configure(config =>
         {
@@ -39,6 +45,13 @@ internal static class Program
             config.AddCommand<IngestCommand>("ingest")
                 .WithDescription("Run NDJSON files through the pipeline into the store.")
                 .WithExample("ingest", "events.ndjson", "--data", "vedette-data");
+            config.AddBranch("bench", bench =>
+            {
+                bench.SetDescription("Measure throughput on this machine.");
+                bench.AddCommand<BenchPipelineCommand>("pipeline")
+                    .WithDescription("Demo pipeline events/s next to the read-and-tokenize limit and the Python reference, in one run.")
+                    .WithExample("bench", "pipeline", "--events", "200000", "--runs", "3", "--baseline", "../shared/baseline");
+            });
             config.AddBranch("alerts", alerts =>
             {
                 alerts.SetDescription("Alerts in the store.");

@@ -21,10 +21,16 @@ internal sealed class DemoSettings : StoreSettings
     [Description("Simulation seed (default 7).")]
     public int Seed { get; init; } = 7;
 
-    public override ValidationResult Validate() =>
-        Events < Simulation.SimulationOptions.MinimumEvents
+    public override ValidationResult Validate() => SimulationSize.Validate(Events) ?? base.Validate();
+}
+
+/// <summary>The smallest simulation that holds every scenario, checked where commands take --events.</summary>
+internal static class SimulationSize
+{
+    public static ValidationResult? Validate(int events) =>
+        events < Simulation.SimulationOptions.MinimumEvents
             ? ValidationResult.Error($"--events must be at least {Simulation.SimulationOptions.MinimumEvents}")
-            : base.Validate();
+            : null;
 }
 
 /// <summary>
@@ -55,7 +61,7 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
         var result = await PipelineRunner.RunAsync(engine, new FileSource(eventsFile, engine.Lines), interactive, "detecting", cancellationToken);
 
         var alerts = await AllAlertsAsync(engine.Store, cancellationToken);
-        var queue = await engine.Store.ListIncidentsAsync(new IncidentQuery { Limit = 20 }, cancellationToken);
+        var queue = await engine.Store.ListIncidentsAsync(new IncidentQuery { Limit = 15 }, cancellationToken);
         var counts = await engine.Store.CountAsync(cancellationToken);
         var (outcomes, benign) = ScenarioMatcher.Match(simulation.Scenarios, alerts);
 

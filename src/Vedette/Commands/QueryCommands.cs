@@ -88,18 +88,32 @@ internal static class StoreAccess
         stdout.WriteByte((byte)'\n');
     }
 
-    public static void WritePage<T>(Page<T> page, Action<Utf8JsonWriter, T> item) => WriteJson(writer =>
+    /// <summary>Prints one page as {"items": [...], "next": cursor} or as a table with the cursor for the next page.</summary>
+    public static int PrintPage<T>(StoreSettings settings, Page<T> page, Action<Utf8JsonWriter, T> item, Func<IEnumerable<T>, Table> table)
     {
-        writer.WriteStartObject();
-        writer.WriteStartArray("items");
-        foreach (var value in page.Items)
+        if (settings.Format == OutputFormat.Json)
         {
-            item(writer, value);
+            WriteJson(writer =>
+            {
+                writer.WriteStartObject();
+                writer.WriteStartArray("items");
+                foreach (var value in page.Items)
+                {
+                    item(writer, value);
+                }
+                writer.WriteEndArray();
+                writer.WriteString("next", page.Next);
+                writer.WriteEndObject();
+            });
+            return 0;
         }
-        writer.WriteEndArray();
-        writer.WriteString("next", page.Next);
-        writer.WriteEndObject();
-    });
+        AnsiConsole.Write(table(page.Items));
+        if (page.Next is not null)
+        {
+            AnsiConsole.MarkupLineInterpolated($"next page: --after {page.Next}");
+        }
+        return 0;
+    }
 }
 
 /// <summary>vedette alerts list: newest first, with filters and paging.</summary>
@@ -117,17 +131,7 @@ internal sealed class AlertListCommand : AsyncCommand<AlertListSettings>
             Limit = settings.Limit,
             After = settings.After,
         }, cancellationToken);
-        if (settings.Format == OutputFormat.Json)
-        {
-            StoreAccess.WritePage(page, (writer, alert) => DomainJson.WriteAlert(writer, alert, includeEvidence: false));
-            return 0;
-        }
-        AnsiConsole.Write(Tables.Alerts(page.Items));
-        if (page.Next is not null)
-        {
-            AnsiConsole.MarkupLineInterpolated($"next page: --after {page.Next}");
-        }
-        return 0;
+        return StoreAccess.PrintPage(settings, page, (writer, alert) => DomainJson.WriteAlert(writer, alert, includeEvidence: false), Tables.Alerts);
     }
 }
 
@@ -166,17 +170,7 @@ internal sealed class IncidentListCommand : AsyncCommand<ListSettings>
             Limit = settings.Limit,
             After = settings.After,
         }, cancellationToken);
-        if (settings.Format == OutputFormat.Json)
-        {
-            StoreAccess.WritePage(page, DomainJson.WriteIncident);
-            return 0;
-        }
-        AnsiConsole.Write(Tables.Incidents(page.Items));
-        if (page.Next is not null)
-        {
-            AnsiConsole.MarkupLineInterpolated($"next page: --after {page.Next}");
-        }
-        return 0;
+        return StoreAccess.PrintPage(settings, page, DomainJson.WriteIncident, items => Tables.Incidents(items));
     }
 }
 

@@ -37,9 +37,7 @@ internal sealed class SimulateSettings : CommandSettings
         {
             return ValidationResult.Error("--out FILE is required");
         }
-        return Events < SimulationOptions.MinimumEvents
-            ? ValidationResult.Error($"--events must be at least {SimulationOptions.MinimumEvents}")
-            : ValidationResult.Success();
+        return SimulationSize.Validate(Events) ?? ValidationResult.Success();
     }
 }
 

@@ -14,7 +14,7 @@ public sealed record LoadedRule(RuleMetadata Meta, LogSource? LogSource, bool Is
 /// </summary>
 public sealed class RuleSet
 {
-    internal RuleSet(IReadOnlyList<LogSourceGroup> groups, IReadOnlyList<CorrelationRule> correlations, IReadOnlyList<LoadedRule> rules, IReadOnlyList<RuleLoadError> errors, DetectionMappings mappings)
+    internal RuleSet(IReadOnlyList<LogSourceGroup> groups, CorrelationSet correlations, IReadOnlyList<LoadedRule> rules, IReadOnlyList<RuleLoadError> errors, DetectionMappings mappings)
     {
         Groups = groups;
         Correlations = correlations;
@@ -31,7 +31,7 @@ public sealed class RuleSet
 
     internal IReadOnlyList<LogSourceGroup> Groups { get; }
 
-    internal IReadOnlyList<CorrelationRule> Correlations { get; }
+    internal CorrelationSet Correlations { get; }
 
     /// <summary>Loads every rule under the given files or folders; rules that fail are listed in <see cref="Errors"/>.</summary>
     public static RuleSet Load(IEnumerable<string> paths, DetectionMappings mappings)
@@ -56,37 +56,7 @@ public sealed class RuleSet
     private static RuleSet Build(RuleLoader loader, DetectionMappings mappings)
     {
         var errors = new List<RuleLoadError>(loader.Errors);
-        var byReference = new Dictionary<string, ParsedRule>(StringComparer.Ordinal);
-        foreach (var rule in loader.Rules)
-        {
-            byReference.TryAdd(rule.Meta.Id, rule);
-            if (rule.Meta.Name is { } name)
-            {
-                byReference.TryAdd(name, rule);
-            }
-        }
-
-        var feeds = new Dictionary<ParsedRule, List<CorrelationRule>>();
-        var correlations = new List<CorrelationRule>();
-        foreach (var correlation in loader.Correlations)
-        {
-            var missing = correlation.Rules.Where(r => !byReference.ContainsKey(r)).ToList();
-            if (missing.Count > 0)
-            {
-                errors.Add(new RuleLoadError(correlation.Meta.Source, correlation.Meta.Id, $"the correlation refers to rules that are not loaded: {string.Join(", ", missing)}"));
-                continue;
-            }
-            correlations.Add(correlation);
-            foreach (var reference in correlation.Rules)
-            {
-                var target = byReference[reference];
-                if (!feeds.TryGetValue(target, out var list))
-                {
-                    feeds[target] = list = [];
-                }
-                list.Add(correlation);
-            }
-        }
+        var correlations = CorrelationSet.Build(loader.Correlations, [.. loader.Rules.Select(r => r.Meta)], mappings, errors);
 
         var groups = new Dictionary<LogSourceMapping, List<CompiledRule>>();
         var loaded = new List<LoadedRule>();
@@ -98,17 +68,16 @@ public sealed class RuleSet
                 errors.Add(new RuleLoadError(rule.Meta.Source, rule.Meta.Id, $"no mapping for logsource {rule.LogSource} in {DetectionMappings.LogSourcesFile}"));
                 continue;
             }
-            var usedBy = feeds.TryGetValue(rule, out var list) ? list : [];
-            // Sigma: rules referred to by a correlation raise no alerts of their own unless a correlation says generate.
-            var generates = usedBy.Count == 0 || usedBy.Any(c => c.Generate);
+            var usedBy = correlations.Using(rule.Meta);
+            var generates = correlations.Generates(rule.Meta);
             if (!groups.TryGetValue(mapping, out var members))
             {
                 groups[mapping] = members = [];
             }
-            members.Add(new CompiledRule(rule.Meta, rule.Detection, generates, [.. usedBy]));
+            members.Add(new CompiledRule(rule.Meta, rule.Detection, generates, usedBy.Count > 0));
             loaded.Add(new LoadedRule(rule.Meta, rule.LogSource, false, generates, [.. usedBy.Select(c => c.Meta.Id)]));
         }
-        loaded.AddRange(correlations.Select(c => new LoadedRule(c.Meta, null, true, true, [])));
+        loaded.AddRange(correlations.Rules.Select(c => new LoadedRule(c.Meta, null, true, true, [])));
 
         var compiledGroups = groups.Select(g => new LogSourceGroup(LogSourceMap.Compile(g.Key, mappings.Fields), [.. g.Value])).ToList();
         return new RuleSet(compiledGroups, correlations, loaded, errors, mappings);
@@ -118,4 +87,4 @@ public sealed class RuleSet
 /// <summary>Rules sharing one logsource condition: the condition is tested once per event for all of them.</summary>
 internal sealed record LogSourceGroup(IEventPredicate Selects, CompiledRule[] Rules);
 
-internal sealed record CompiledRule(RuleMetadata Meta, IEventPredicate Detection, bool GeneratesAlerts, CorrelationRule[] Correlations);
+internal sealed record CompiledRule(RuleMetadata Meta, IEventPredicate Detection, bool GeneratesAlerts, bool FeedsCorrelations);

@@ -12,13 +12,13 @@ public sealed class SigmaDetector : IDetector
 {
     private readonly RuleSet _rules;
     private readonly TimeProvider _time;
-    private readonly Dictionary<Rules.CorrelationRule, CorrelationEngine> _correlations;
+    private readonly CorrelationState _correlations;
 
     public SigmaDetector(RuleSet rules, TimeProvider time)
     {
         _rules = rules;
         _time = time;
-        _correlations = rules.Correlations.ToDictionary(c => c, c => new CorrelationEngine(c, rules.Mappings.Fields, rules.Mappings.Observables, time));
+        _correlations = rules.Correlations.NewState(time);
     }
 
     public void Detect(Event e, DetectionOutput output)
@@ -39,21 +39,15 @@ public sealed class SigmaDetector : IDetector
                 {
                     output.Alerts.Add(RaiseFor(rule, e));
                 }
-                foreach (var correlation in rule.Correlations)
+                if (rule.FeedsCorrelations)
                 {
-                    _correlations[correlation].Observe(e, output);
+                    _correlations.Observe(rule.Meta, e, output);
                 }
             }
         }
     }
 
-    public void Flush(DetectionOutput output)
-    {
-        foreach (var engine in _correlations.Values)
-        {
-            engine.Flush(output);
-        }
-    }
+    public void Flush(DetectionOutput output) => _correlations.Flush(output);
 
     private Alert RaiseFor(CompiledRule rule, Event e)
     {

@@ -13,6 +13,7 @@ public sealed class SigmaDetector : IDetector
     private readonly RuleSet _rules;
     private readonly TimeProvider _time;
     private readonly CorrelationState _correlations;
+    private readonly List<CompiledRule> _matches = [];
 
     public SigmaDetector(RuleSet rules, TimeProvider time)
     {
@@ -23,26 +24,17 @@ public sealed class SigmaDetector : IDetector
 
     public void Detect(Event e, DetectionOutput output)
     {
-        foreach (var group in _rules.Groups)
+        _matches.Clear();
+        _rules.Plan.Match(e, _matches);
+        foreach (var rule in _matches)
         {
-            if (!group.Selects.Matches(e))
+            if (rule.GeneratesAlerts)
             {
-                continue;
+                output.Alerts.Add(RaiseFor(rule, e));
             }
-            foreach (var rule in group.Rules)
+            if (rule.FeedsCorrelations)
             {
-                if (!rule.Detection.Matches(e))
-                {
-                    continue;
-                }
-                if (rule.GeneratesAlerts)
-                {
-                    output.Alerts.Add(RaiseFor(rule, e));
-                }
-                if (rule.FeedsCorrelations)
-                {
-                    _correlations.Observe(rule.Meta, e, output);
-                }
+                _correlations.Observe(rule.Meta, e, output);
             }
         }
     }

@@ -70,6 +70,9 @@ public sealed class Alert : WorkItem
 
     public List<IntelHit> IntelHits { get; } = [];
 
+    /// <summary>A correlation's group-by values (field → value): what the counted events had in common.</summary>
+    public Dictionary<string, string> GroupBy { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Asset and identity criticality found for the alert's entities (host/user → criticality).</summary>
     public Dictionary<string, string> Context { get; } = new(StringComparer.Ordinal);
 

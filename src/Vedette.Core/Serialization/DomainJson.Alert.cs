@@ -23,7 +23,8 @@ public static partial class DomainJson
         WriteStrings(writer, "tags"u8, alert.Tags);
         WriteObservables(writer, "observables"u8, alert.Observables);
         WriteIntelHits(writer, alert.IntelHits);
-        WriteContext(writer, alert.Context);
+        WriteMap(writer, "groupBy"u8, alert.GroupBy);
+        WriteMap(writer, "context"u8, alert.Context);
         WriteRisk(writer, alert.Risk);
         if (alert.IncidentId is { } incidentId)
         {
@@ -68,13 +69,8 @@ public static partial class DomainJson
             alert.IntelHits.Add(new IntelHit(
                 ReadObservable(hit), JsonFields.String(hit, "indicator"u8), JsonFields.String(hit, "feed"u8), JsonFields.Int32(hit, "score"u8), JsonFields.String(hit, "match"u8)));
         }
-        if (!JsonFields.IsAbsent(json, "context"u8, out var context))
-        {
-            foreach (var entry in context.EnumerateObject())
-            {
-                alert.Context[entry.Name] = entry.Value.ValueKind == JsonValueKind.String ? entry.Value.GetString()! : throw JsonFields.Invalid("context"u8, entry.Value.GetRawText());
-            }
-        }
+        ReadMap(json, "groupBy"u8, alert.GroupBy);
+        ReadMap(json, "context"u8, alert.Context);
         foreach (var e in JsonFields.Array(json, "evidence"u8))
         {
             alert.Evidence.Add(ReadEvidence(e));
@@ -137,14 +133,26 @@ public static partial class DomainJson
         writer.WriteEndArray();
     }
 
-    private static void WriteContext(Utf8JsonWriter writer, Dictionary<string, string> context)
+    private static void WriteMap(Utf8JsonWriter writer, ReadOnlySpan<byte> name, Dictionary<string, string> map)
     {
-        writer.WriteStartObject("context"u8);
-        foreach (var (entity, criticality) in context)
+        writer.WriteStartObject(name);
+        foreach (var (key, value) in map)
         {
-            writer.WriteString(entity, criticality);
+            writer.WriteString(key, value);
         }
         writer.WriteEndObject();
+    }
+
+    private static void ReadMap(JsonElement json, ReadOnlySpan<byte> name, Dictionary<string, string> into)
+    {
+        if (JsonFields.IsAbsent(json, name, out var map))
+        {
+            return;
+        }
+        foreach (var entry in map.EnumerateObject())
+        {
+            into[entry.Name] = entry.Value.ValueKind == JsonValueKind.String ? entry.Value.GetString()! : throw JsonFields.Invalid(name, entry.Value.GetRawText());
+        }
     }
 
     private static void WriteRisk(Utf8JsonWriter writer, RiskScore? risk)

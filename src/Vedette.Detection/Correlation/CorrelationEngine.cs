@@ -89,6 +89,7 @@ internal sealed class CorrelationEngine
         {
             if (_groupBy[i].TryGet(last, out var value) && value.Text is { } text)
             {
+                alert.GroupBy[_rule.GroupBy[i]] = text;
                 _observables.AddField(alert, _rule.GroupBy[i], text);
             }
         }

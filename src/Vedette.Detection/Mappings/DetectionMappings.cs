@@ -11,13 +11,36 @@ public sealed record DetectionMappings(FieldResolver Fields, LogSourceMap LogSou
     public const string FieldsFile = "fields.yml";
     public const string LogSourcesFile = "logsources.yml";
     public const string ObservablesFile = "observables.yml";
+    public const string PlaceholdersFile = "placeholders.yml";
 
-    /// <summary>Reads the three mapping files of a folder (the product ships them in mappings/).</summary>
-    public static DetectionMappings Load(string folder) =>
-        new(
+    /// <summary>Values for the `expand` modifier's %placeholders% (name without percent signs → values).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Placeholders { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>Reads the mapping files of a folder (the product ships them in mappings/); placeholders.yml is optional.</summary>
+    public static DetectionMappings Load(string folder)
+    {
+        var placeholders = Path.Combine(folder, PlaceholdersFile);
+        return new(
             ReadFile(Path.Combine(folder, FieldsFile), ParseFields),
             ReadFile(Path.Combine(folder, LogSourcesFile), ParseLogSources),
-            ReadFile(Path.Combine(folder, ObservablesFile), ParseObservables));
+            ReadFile(Path.Combine(folder, ObservablesFile), ParseObservables))
+        {
+            Placeholders = File.Exists(placeholders) ? ReadFile(placeholders, ParsePlaceholders) : new Dictionary<string, IReadOnlyList<string>>(),
+        };
+    }
+
+    /// <summary>placeholders.yml: `placeholders: {Admins_Workstations: [wks001, wks002], ...}`.</summary>
+    internal static IReadOnlyDictionary<string, IReadOnlyList<string>> ParsePlaceholders(YamlMappingNode root)
+    {
+        var map = Yaml.Map(root, "placeholders") ?? throw new RuleFormatException(Yaml.LineOf(root), "'placeholders' must be a map of name to values");
+        var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var (key, _) in map.Children)
+        {
+            var name = ((YamlScalarNode)key).Value!;
+            result[name.Trim('%')] = Yaml.Strings(map, name);
+        }
+        return result;
+    }
 
     private static T ReadFile<T>(string path, Func<YamlMappingNode, T> parse)
     {
@@ -63,15 +86,31 @@ public sealed record DetectionMappings(FieldResolver Fields, LogSourceMap LogSou
         foreach (var item in list.Children.Cast<YamlMappingNode>())
         {
             var logsource = Yaml.Map(item, "logsource") ?? throw new RuleFormatException(Yaml.LineOf(item), "an entry needs a 'logsource'");
-            var any = Yaml.Child(item, "any") as YamlSequenceNode ?? throw new RuleFormatException(Yaml.LineOf(item), "an entry needs 'any': a list of field conditions");
-            var alternatives = any.Children.Select(alt => (IReadOnlyDictionary<string, string>)((YamlMappingNode)alt).Children
-                .ToDictionary(p => ((YamlScalarNode)p.Key).Value!, p => ((YamlScalarNode)p.Value).Value ?? "", StringComparer.Ordinal)).ToList();
+            var any = Yaml.Child(item, "any") as YamlSequenceNode ?? throw new RuleFormatException(Yaml.LineOf(item), "an entry needs 'any': a list of alternatives");
+            var alternatives = any.Children.Select(node => Alternative((YamlMappingNode)node)).ToList();
             mappings.Add(new LogSourceMapping(
                 new LogSource(Yaml.Scalar(logsource, "product"), Yaml.Scalar(logsource, "category"), Yaml.Scalar(logsource, "service")),
                 alternatives));
         }
-        return new LogSourceMap(mappings);
+        var fallback = Yaml.Scalar(root, "fallback") switch
+        {
+            null or "none" => false,
+            "source-kind" => true,
+            var other => throw new RuleFormatException(Yaml.LineOf(root), $"unknown fallback '{other}': expected none or source-kind"),
+        };
+        return new LogSourceMap(mappings, fallback);
     }
+
+    /// <summary>An alternative is either a map of conditions, or {conditions: {...}, fields: {sigma name: event name}}.</summary>
+    private static LogSourceAlternative Alternative(YamlMappingNode node)
+    {
+        var conditions = Yaml.Map(node, "conditions");
+        var renames = Yaml.Map(node, "fields");
+        return new LogSourceAlternative(ScalarMap(conditions ?? node), renames is null ? new Dictionary<string, string>() : ScalarMap(renames));
+    }
+
+    private static Dictionary<string, string> ScalarMap(YamlMappingNode map) =>
+        map.Children.ToDictionary(p => ((YamlScalarNode)p.Key).Value!, p => ((YamlScalarNode)p.Value).Value ?? "", StringComparer.Ordinal);
 
     internal static ObservableMap ParseObservables(YamlMappingNode root)
     {

@@ -15,6 +15,25 @@ public sealed class FieldResolver
         _aliases = aliases;
     }
 
+    /// <summary>
+    /// A resolver for one logsource alternative whose events name some Sigma fields differently; every other field
+    /// resolves as here.
+    /// </summary>
+    public FieldResolver WithRenames(IReadOnlyDictionary<string, string> renames)
+    {
+        if (renames.Count == 0)
+        {
+            return this;
+        }
+        var renamed = new FieldResolver(_prefixes, _aliases);
+        foreach (var (sigmaName, eventName) in renames)
+        {
+            var target = Resolve(eventName);
+            renamed._resolved[sigmaName] = new FieldRef(sigmaName, target.Candidates);
+        }
+        return renamed;
+    }
+
     /// <summary>Flat names only: what the tests and the simulator's own events need.</summary>
     public static FieldResolver Flat { get; } = new([""], new Dictionary<string, IReadOnlyList<string>>());
 

@@ -10,6 +10,8 @@ internal interface IEventPredicate
 
 internal sealed class AndPredicate(IEventPredicate[] parts) : IEventPredicate
 {
+    public IEventPredicate[] Parts => parts;
+
     public bool Matches(Event e)
     {
         foreach (var part in parts)
@@ -25,6 +27,8 @@ internal sealed class AndPredicate(IEventPredicate[] parts) : IEventPredicate
 
 internal sealed class OrPredicate(IEventPredicate[] parts) : IEventPredicate
 {
+    public IEventPredicate[] Parts => parts;
+
     public bool Matches(Event e)
     {
         foreach (var part in parts)
@@ -56,6 +60,31 @@ internal sealed class ConstantPredicate(bool value) : IEventPredicate
 /// </summary>
 internal sealed class FieldPredicate(FieldRef field, IValueMatcher[] values, bool all) : IEventPredicate
 {
+    public FieldRef Field => @field;
+
+    public IValueMatcher[] Values => values;
+
+    public bool All => all;
+
+    /// <summary>The values the field must equal (case-insensitively, as written) for a match; null when the matchers are not plain equalities.</summary>
+    public IReadOnlyList<string>? ExactValues()
+    {
+        if (all && values.Length > 1)
+        {
+            return null;
+        }
+        var exact = new List<string>(values.Length);
+        foreach (var matcher in values)
+        {
+            if (matcher is not EqualsMatcher equals)
+            {
+                return null;
+            }
+            exact.Add(equals.Value);
+        }
+        return exact;
+    }
+
     public bool Matches(Event e)
     {
         if (!field.TryGet(e, out var value) || value.IsNull)
@@ -159,14 +188,18 @@ internal sealed class FieldRef(string name, string[] candidates)
 {
     public string Name { get; } = name;
 
+    /// <summary>The field names tried in order; empty for "$source".</summary>
+    public string[] Candidates { get; } = candidates;
+
     public bool TryGet(Event e, out FieldValue value)
     {
-        if (candidates.Length == 0)
+        var names = Candidates;
+        if (names.Length == 0)
         {
             value = FieldValue.String(e.Source);
             return true;
         }
-        foreach (var candidate in candidates)
+        foreach (var candidate in names)
         {
             if (e.TryGet(candidate, out value))
             {

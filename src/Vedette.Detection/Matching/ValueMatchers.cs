@@ -12,6 +12,8 @@ internal interface IValueMatcher
 
 internal sealed class EqualsMatcher(string value, StringComparison comparison) : IValueMatcher
 {
+    public string Value => value;
+
     public bool Matches(string text) => string.Equals(text, value, comparison);
 
     public override string ToString() => $"= '{value}'";

@@ -10,9 +10,12 @@ namespace Vedette.Detection.Rules;
 /// Compiles a rule's detection section once, at load: each search identifier becomes a predicate tree with
 /// matchers chosen per value, and the condition joins them. Nothing is parsed or built per event.
 /// </summary>
-internal sealed class DetectionCompiler(FieldResolver fields)
+internal sealed class DetectionCompiler(FieldResolver fields, IReadOnlyDictionary<string, IReadOnlyList<string>> placeholders)
 {
     private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Values of the `expand` modifier's placeholders.</summary>
+    internal IReadOnlyDictionary<string, IReadOnlyList<string>> Placeholders { get; } = placeholders;
 
     public IEventPredicate Compile(YamlMappingNode detection)
     {

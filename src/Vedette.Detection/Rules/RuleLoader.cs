@@ -1,24 +1,28 @@
 using Vedette.Detection.Correlation;
-using Vedette.Detection.Mappings;
-using Vedette.Detection.Matching;
 using Vedette.Domain;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Vedette.Detection.Rules;
 
-/// <summary>A detection rule with its detection compiled, not yet joined to a logsource.</summary>
-internal sealed record ParsedRule(RuleMetadata Meta, LogSource LogSource, IEventPredicate Detection);
+/// <summary>A detection rule as read: compiled later, once per logsource alternative it runs on.</summary>
+internal sealed record ParsedRule(RuleMetadata Meta, LogSource LogSource, YamlMappingNode Detection);
+
+/// <summary>A Sigma filter: a detection that, when it matches, silences the rules it names.</summary>
+internal sealed record ParsedFilter(RuleMetadata Meta, LogSource LogSource, IReadOnlyList<string> Rules, YamlMappingNode Detection);
 
 /// <summary>
 /// Reads Sigma rule files (several YAML documents per file allowed). A rule that cannot load is reported with
 /// file, line and reason, and loading goes on with the next.
 /// </summary>
-internal sealed class RuleLoader(FieldResolver fields)
+internal sealed class RuleLoader
 {
-    private readonly DetectionCompiler _compiler = new(fields);
+    /// <summary>SigmaHQ's largest rule is a few tens of kilobytes; a rule file a hundred times that is not a rule.</summary>
+    public const long MaxRuleFileBytes = 1 << 20;
 
     public List<ParsedRule> Rules { get; } = [];
+
+    public List<ParsedFilter> Filters { get; } = [];
 
     public List<CorrelationRule> Correlations { get; } = [];
 
@@ -49,6 +53,12 @@ internal sealed class RuleLoader(FieldResolver fields)
     {
         try
         {
+            var length = new FileInfo(file).Length;
+            if (length > MaxRuleFileBytes)
+            {
+                Errors.Add(new RuleLoadError(new RuleSource(file, 0), null, $"the file is {length:N0} bytes; rule files are limited to {MaxRuleFileBytes:N0}"));
+                return;
+            }
             using var reader = File.OpenText(file);
             LoadText(reader, file);
         }
@@ -63,7 +73,19 @@ internal sealed class RuleLoader(FieldResolver fields)
         IEnumerable<YamlDocument> documents;
         try
         {
-            documents = Yaml.Documents(reader).ToList();
+            var text = reader.ReadToEnd();
+            if (text.Length > MaxRuleFileBytes)
+            {
+                Errors.Add(new RuleLoadError(new RuleSource(file, 0), null, $"the rule text is {text.Length:N0} characters; rules are limited to {MaxRuleFileBytes:N0}"));
+                return;
+            }
+            Yaml.RefuseAliases(text);
+            documents = Yaml.Documents(new StringReader(text)).ToList();
+        }
+        catch (RuleFormatException ex)
+        {
+            Errors.Add(new RuleLoadError(new RuleSource(file, ex.Line), null, ex.Message));
+            return;
         }
         catch (YamlException ex)
         {
@@ -107,10 +129,32 @@ internal sealed class RuleLoader(FieldResolver fields)
             Correlations.Add(CorrelationParser.Parse(meta, correlation));
             return;
         }
-        var detection = Yaml.Map(root, "detection") ?? throw new RuleFormatException(Yaml.LineOf(root), "the rule has neither 'detection' nor 'correlation'");
+        if (Yaml.Map(root, "filter") is { } filter)
+        {
+            var rules = Yaml.Strings(filter, "rules");
+            if (rules.Count == 0)
+            {
+                throw new RuleFormatException(Yaml.LineOf(filter), "the filter names no 'rules' to apply to");
+            }
+            var selection = new YamlMappingNode();
+            foreach (var (key, value) in filter.Children)
+            {
+                if (((YamlScalarNode)key).Value != "rules")
+                {
+                    selection.Add(key, value);
+                }
+            }
+            Filters.Add(new ParsedFilter(meta, ReadLogSource(root), rules, selection));
+            return;
+        }
+        var detection = Yaml.Map(root, "detection") ?? throw new RuleFormatException(Yaml.LineOf(root), "the rule has neither 'detection', 'correlation' nor 'filter'");
+        Rules.Add(new ParsedRule(meta, ReadLogSource(root), detection));
+    }
+
+    private static LogSource ReadLogSource(YamlMappingNode root)
+    {
         var logsource = Yaml.Map(root, "logsource") ?? throw new RuleFormatException(Yaml.LineOf(root), "the rule has no 'logsource'");
-        var source = new LogSource(Yaml.Scalar(logsource, "product"), Yaml.Scalar(logsource, "category"), Yaml.Scalar(logsource, "service"));
-        Rules.Add(new ParsedRule(meta, source, _compiler.Compile(detection)));
+        return new LogSource(Yaml.Scalar(logsource, "product"), Yaml.Scalar(logsource, "category"), Yaml.Scalar(logsource, "service"));
     }
 
     private static RuleMetadata Metadata(YamlMappingNode root, string file)
@@ -136,9 +180,22 @@ internal sealed class RuleLoader(FieldResolver fields)
             References = Yaml.Strings(root, "references"),
             FalsePositives = Yaml.Strings(root, "falsepositives"),
             Author = Yaml.Scalar(root, "author"),
+            Related = Related(root),
+            License = Yaml.Scalar(root, "license"),
             Date = Yaml.Scalar(root, "date"),
             Modified = Yaml.Scalar(root, "modified"),
             Source = new RuleSource(file, Yaml.LineOf(root)),
         };
+    }
+
+    private static IReadOnlyList<RelatedRule> Related(YamlMappingNode root)
+    {
+        if (Yaml.Child(root, "related") is not YamlSequenceNode list)
+        {
+            return [];
+        }
+        return [.. list.Children.OfType<YamlMappingNode>().Select(item => new RelatedRule(
+            Yaml.Scalar(item, "id") ?? throw new RuleFormatException(Yaml.LineOf(item), "a related entry needs an 'id'"),
+            Yaml.Scalar(item, "type") ?? throw new RuleFormatException(Yaml.LineOf(item), "a related entry needs a 'type'")))];
     }
 }

@@ -37,6 +37,11 @@ public sealed record RuleMetadata
 
     public string? Author { get; init; }
 
+    /// <summary>Rules this one derives from, obsoletes, merges, renames or is similar to.</summary>
+    public IReadOnlyList<RelatedRule> Related { get; init; } = [];
+
+    public string? License { get; init; }
+
     public string? Date { get; init; }
 
     public string? Modified { get; init; }
@@ -44,59 +49,12 @@ public sealed record RuleMetadata
     public required RuleSource Source { get; init; }
 }
 
+/// <summary>An entry of a rule's `related` list.</summary>
+public sealed record RelatedRule(string Id, string Type);
+
 /// <summary>A rule's logsource: which kind of log it is written for.</summary>
 public sealed record LogSource(string? Product, string? Category, string? Service)
 {
     public override string ToString() =>
         string.Join('/', new[] { Product, Category, Service }.Where(p => p is not null));
 }
-
-public enum CorrelationType
-{
-    EventCount,
-    ValueCount,
-}
-
-/// <summary>A correlation's threshold: how many events (or distinct values of Field) make a hit.</summary>
-public sealed record CorrelationCondition(long? Gt, long? Gte, long? Lt, long? Lte, long? Eq, string? Field)
-{
-    public bool IsMet(long count) =>
-        (Gt is null || count > Gt) && (Gte is null || count >= Gte) && (Lt is null || count < Lt)
-        && (Lte is null || count <= Lte) && (Eq is null || count == Eq);
-
-    public override string ToString()
-    {
-        var parts = new List<string>();
-        if (Gt is not null)
-        {
-            parts.Add($"> {Gt}");
-        }
-        if (Gte is not null)
-        {
-            parts.Add($">= {Gte}");
-        }
-        if (Lt is not null)
-        {
-            parts.Add($"< {Lt}");
-        }
-        if (Lte is not null)
-        {
-            parts.Add($"<= {Lte}");
-        }
-        if (Eq is not null)
-        {
-            parts.Add($"= {Eq}");
-        }
-        return string.Join(" and ", parts);
-    }
-}
-
-/// <summary>A Sigma correlation rule as written (its referenced rules are resolved when the rule set is built).</summary>
-public sealed record CorrelationRule(
-    RuleMetadata Meta,
-    CorrelationType Type,
-    IReadOnlyList<string> Rules,
-    IReadOnlyList<string> GroupBy,
-    TimeSpan Timespan,
-    CorrelationCondition Condition,
-    bool Generate);

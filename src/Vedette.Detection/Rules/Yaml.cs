@@ -57,6 +57,26 @@ internal static class Yaml
         scalar.Style is YamlDotNet.Core.ScalarStyle.Plain or YamlDotNet.Core.ScalarStyle.Any
         && (scalar.Value is null or "" or "~" || string.Equals(scalar.Value, "null", StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>
+    /// Sigma rules never need anchors or aliases, and aliases are how a small file expands into an enormous tree
+    /// (the "billion laughs"): a rule that uses them is refused before its tree is built.
+    /// </summary>
+    public static void RefuseAliases(string text)
+    {
+        var parser = new YamlDotNet.Core.Parser(new StringReader(text));
+        while (parser.MoveNext())
+        {
+            if (parser.Current is YamlDotNet.Core.Events.AnchorAlias alias)
+            {
+                throw new RuleFormatException((int)alias.Start.Line, "YAML aliases are not allowed in rules");
+            }
+            if (parser.Current is YamlDotNet.Core.Events.NodeEvent { Anchor.IsEmpty: false } anchored)
+            {
+                throw new RuleFormatException((int)anchored.Start.Line, "YAML anchors are not allowed in rules");
+            }
+        }
+    }
+
     public static IEnumerable<YamlDocument> Documents(TextReader reader)
     {
         var stream = new YamlStream();

@@ -25,7 +25,6 @@ public sealed class RuleLoadingTests
     [InlineData("title: t\nid: x\nlogsource:\n  product: windows\ndetection:\n  sel:\n    Image|base65: x\n  condition: sel", "modifier 'base65' is not supported")]
     [InlineData("title: t\nid: x\nlogsource:\n  product: windows\ndetection:\n  sel:\n    EventID: 1\n  condition: (sel", "missing ')'")]
     [InlineData("title: t\nid: x\nlogsource:\n  product: windows\ndetection:\n  sel:\n    EventID: 1\n  condition: sel\nlevel: severe", "unknown level 'severe'")]
-    [InlineData("title: t\nid: x\nlogsource:\n  product: plan9\ndetection:\n  sel:\n    EventID: 1\n  condition: sel", "no mapping for logsource plan9")]
     [InlineData("title: t\nid: x\nlogsource:\n  product: windows\ndetection:\n  sel:\n    SourceIp|cidr: 10.0.0.0/99\n  condition: sel", "not a network in CIDR notation")]
     [InlineData("title: t\nid: x\ncorrelation:\n  type: event_count\n  rules: [missing_rule]\n  group-by: [x]\n  timespan: 5m\n  condition:\n    gte: 3", "refers to rules that are not loaded: missing_rule")]
     [InlineData("title: t\nid: x\ncorrelation:\n  type: event_count\n  rules: [r]\n  timespan: 5 minutes\n  condition:\n    gte: 3", "timespan '5 minutes'")]
@@ -48,5 +47,14 @@ public sealed class RuleLoadingTests
     {
         var rules = RuleSet.Load(["/nonexistent/rules"], Mappings);
         Assert.Contains("no such file or folder", Assert.Single(rules.Errors).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unmapped_logsource_selects_events_of_its_source_kind_or_is_refused_without_the_fallback()
+    {
+        const string rule = "title: t\nid: x\nlogsource:\n  product: okta\n  service: okta\ndetection:\n  sel:\n    eventType: user.session.start\n  condition: sel\nlevel: low";
+        Assert.Empty(RuleSet.FromYaml(rule, Mappings).Errors);
+        var strict = Mappings with { LogSources = new Detection.Mappings.LogSourceMap(Mappings.LogSources.Mappings, sourceKindFallback: false) };
+        Assert.Contains("no mapping for logsource okta/okta", Assert.Single(RuleSet.FromYaml(rule, strict).Errors).Reason, StringComparison.Ordinal);
     }
 }

@@ -1,0 +1,122 @@
+using Vedette.Detection.Mappings;
+using Vedette.Detection.Matching;
+using Vedette.Domain;
+
+namespace Vedette.Detection.Plan;
+
+/// <summary>
+/// The compiled rule set, indexed so that an event meets only the rules that can match it: Windows rules by
+/// event-log channel and event id (from the logsource, or from an EventID the detection requires), other rules
+/// by the event's source kind. What the index guarantees is not tested again per rule.
+/// </summary>
+internal sealed class EvaluationPlan
+{
+    private readonly FieldRef _channel;
+    private readonly FieldRef _eventId;
+    private readonly Dictionary<string, ChannelBucket> _byChannel;
+    private readonly Dictionary<string, Candidate[]> _bySource;
+    private readonly Candidate[] _unindexed;
+
+    private EvaluationPlan(FieldRef channel, FieldRef eventId, Dictionary<string, ChannelBucket> byChannel, Dictionary<string, Candidate[]> bySource, Candidate[] unindexed, int variants)
+    {
+        _channel = channel;
+        _eventId = eventId;
+        _byChannel = byChannel;
+        _bySource = bySource;
+        _unindexed = unindexed;
+        VariantCount = variants;
+    }
+
+    public int VariantCount { get; }
+
+    public static EvaluationPlan Build(IReadOnlyList<RuleVariant> variants, FieldResolver fields)
+    {
+        var byChannel = new Dictionary<string, (Dictionary<string, List<Candidate>> ByEventId, List<Candidate> Any)>(StringComparer.OrdinalIgnoreCase);
+        var bySource = new Dictionary<string, List<Candidate>>(StringComparer.OrdinalIgnoreCase);
+        var unindexed = new List<Candidate>();
+        foreach (var variant in variants)
+        {
+            if (variant.Conditions.TryGetValue("Channel", out var channel))
+            {
+                if (!byChannel.TryGetValue(channel, out var bucket))
+                {
+                    byChannel[channel] = bucket = (new Dictionary<string, List<Candidate>>(StringComparer.Ordinal), []);
+                }
+                var residual = Residual(variant, fields, "Channel", "EventID");
+                var eventIds = variant.Conditions.TryGetValue("EventID", out var id) ? [id] : RequiredValues.Of(variant.Detection, "EventID");
+                if (eventIds is null)
+                {
+                    bucket.Any.Add(new Candidate(variant.Rule, Residual(variant, fields, "Channel"), variant.Detection));
+                    continue;
+                }
+                foreach (var eventId in eventIds)
+                {
+                    if (!bucket.ByEventId.TryGetValue(eventId, out var list))
+                    {
+                        bucket.ByEventId[eventId] = list = [];
+                    }
+                    // An EventID the detection requires is still checked by the detection; the logsource's is not.
+                    list.Add(new Candidate(variant.Rule, variant.Conditions.ContainsKey("EventID") ? residual : Residual(variant, fields, "Channel"), variant.Detection));
+                }
+            }
+            else if (variant.Conditions.TryGetValue("$source", out var source))
+            {
+                if (!bySource.TryGetValue(source, out var list))
+                {
+                    bySource[source] = list = [];
+                }
+                list.Add(new Candidate(variant.Rule, Residual(variant, fields, "$source"), variant.Detection));
+            }
+            else
+            {
+                unindexed.Add(new Candidate(variant.Rule, variant.LogSource, variant.Detection));
+            }
+        }
+        return new EvaluationPlan(
+            fields.Resolve("Channel"),
+            fields.Resolve("EventID"),
+            byChannel.ToDictionary(p => p.Key, p => new ChannelBucket(p.Value.ByEventId.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal), [.. p.Value.Any]), StringComparer.OrdinalIgnoreCase),
+            bySource.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.OrdinalIgnoreCase),
+            [.. unindexed],
+            variants.Count);
+    }
+
+    /// <summary>Adds every rule that matches the event to <paramref name="matches"/>.</summary>
+    public void Match(Event e, List<CompiledRule> matches)
+    {
+        if (_channel.TryGet(e, out var channel) && channel.Text is { } channelName && _byChannel.TryGetValue(channelName, out var bucket))
+        {
+            if (_eventId.TryGet(e, out var eventId) && eventId.Text is { } id && bucket.ByEventId.TryGetValue(id, out var byId))
+            {
+                Evaluate(byId, e, matches);
+            }
+            Evaluate(bucket.Any, e, matches);
+        }
+        if (_bySource.TryGetValue(e.Source, out var bySource))
+        {
+            Evaluate(bySource, e, matches);
+        }
+        Evaluate(_unindexed, e, matches);
+    }
+
+    private static void Evaluate(Candidate[] candidates, Event e, List<CompiledRule> matches)
+    {
+        foreach (var candidate in candidates)
+        {
+            if ((candidate.Residual is null || candidate.Residual.Matches(e)) && candidate.Detection.Matches(e))
+            {
+                matches.Add(candidate.Rule);
+            }
+        }
+    }
+
+    private static IEventPredicate? Residual(RuleVariant variant, FieldResolver fields, params string[] guaranteed)
+    {
+        var rest = variant.Conditions.Where(c => !guaranteed.Contains(c.Key)).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
+        return rest.Count == 0 ? null : LogSourceMap.Compile(rest, fields);
+    }
+
+    private sealed record ChannelBucket(Dictionary<string, Candidate[]> ByEventId, Candidate[] Any);
+
+    private sealed record Candidate(CompiledRule Rule, IEventPredicate? Residual, IEventPredicate Detection);
+}

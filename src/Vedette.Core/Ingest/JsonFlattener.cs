@@ -11,7 +11,7 @@ namespace Vedette.Ingest;
 /// </summary>
 public sealed class JsonFlattener
 {
-    public const int MaxDepth = 32;
+    public const int MaxDepth = 64;
     private const int MaxInternedNames = 16_384;
     private const int MaxFields = 4_096;
 

@@ -133,12 +133,20 @@ public sealed class RecordNormalizerTests
         Assert.Contains("invalid UTF-8 at byte 6", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Deeply_nested_JSON_is_refused_instead_of_recursing_without_bound()
+    [Theory]
+    [InlineData(64, true)]
+    [InlineData(65, false)]
+    [InlineData(5000, false)]
+    public void JSON_nested_up_to_64_levels_is_read_and_deeper_is_refused(int objects, bool accepted)
     {
-        var line = string.Concat(Enumerable.Repeat("{\"a\":", 200)) + "1" + new string('}', 200);
+        var line = string.Concat(Enumerable.Repeat("{\"a\":", objects - 1)) + "{\"b\":1}" + new string('}', objects - 1);
+        if (accepted)
+        {
+            Assert.Equal("1", Normalize(line).Event.GetText(string.Concat(Enumerable.Repeat("a.", objects - 1)) + "b"));
+            return;
+        }
         var error = Assert.Throws<FormatException>(() => Normalize(line));
-        Assert.Contains("deeper", error.Message, StringComparison.Ordinal);
+        Assert.Contains("deeper than 64 levels", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -21,6 +21,8 @@ internal sealed class EqualsMatcher(string value, StringComparison comparison) :
 
 internal sealed class StartsWithMatcher(string value, StringComparison comparison) : IValueMatcher
 {
+    public string Value => value;
+
     public bool Matches(string text) => text.StartsWith(value, comparison);
 
     public override string ToString() => $"startswith '{value}'";
@@ -28,6 +30,8 @@ internal sealed class StartsWithMatcher(string value, StringComparison compariso
 
 internal sealed class EndsWithMatcher(string value, StringComparison comparison) : IValueMatcher
 {
+    public string Value => value;
+
     public bool Matches(string text) => text.EndsWith(value, comparison);
 
     public override string ToString() => $"endswith '{value}'";
@@ -35,6 +39,8 @@ internal sealed class EndsWithMatcher(string value, StringComparison comparison)
 
 internal sealed class ContainsMatcher(string value, StringComparison comparison) : IValueMatcher
 {
+    public string Value => value;
+
     public bool Matches(string text) => text.Contains(value, comparison);
 
     public override string ToString() => $"contains '{value}'";

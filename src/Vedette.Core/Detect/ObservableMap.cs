@@ -33,7 +33,7 @@ public sealed class ObservableMap
         IEnumerable<string> eventHostSources,
         IReadOnlyDictionary<FieldKindOfObservable, IReadOnlyCollection<string>> ignore)
     {
-        _fields = [.. fields];
+        _fields = [.. fields.Select(f => (string.Intern(f.Field), f.Kind))];
         _byField = new Dictionary<string, FieldKindOfObservable>(StringComparer.Ordinal);
         foreach (var (field, kind) in _fields)
         {

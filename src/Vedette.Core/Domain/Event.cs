@@ -79,7 +79,8 @@ public readonly struct FieldValue : IEquatable<FieldValue>
 /// </summary>
 public sealed class Event
 {
-    private readonly Dictionary<string, FieldValue> _fields;
+    private readonly FieldTable? _table;
+    private Dictionary<string, FieldValue>? _fields;
 
     public Event(DateTimeOffset timestamp, string source, string? host, Dictionary<string, FieldValue> fields, RecordRef reference)
     {
@@ -87,6 +88,16 @@ public sealed class Event
         Source = source;
         Host = host;
         _fields = fields;
+        Ref = reference;
+    }
+
+    /// <summary>An event whose values stay encoded until read (what ingest builds).</summary>
+    public Event(DateTimeOffset timestamp, string source, string? host, FieldTable fields, RecordRef reference)
+    {
+        Timestamp = timestamp;
+        Source = source;
+        Host = host;
+        _table = fields;
         Ref = reference;
     }
 
@@ -100,14 +111,49 @@ public sealed class Event
 
     public RecordRef Ref { get; }
 
-    public IReadOnlyDictionary<string, FieldValue> Fields => _fields;
+    /// <summary>Every field, decoded. Lookups of single fields should use <see cref="TryGet"/>, which decodes only what it reads.</summary>
+    public IReadOnlyDictionary<string, FieldValue> Fields => _fields ??= Materialize(_table!);
 
-    public int FieldCount => _fields.Count;
+    public int FieldCount => _table?.Count ?? _fields!.Count;
 
-    public bool TryGet(string name, out FieldValue value) => _fields.TryGetValue(name, out value);
+    public bool TryGet(string name, out FieldValue value) =>
+        _table is not null ? _table.TryGet(name, out value) : _fields!.TryGetValue(name, out value);
 
     /// <summary>The text of a scalar field, or null when absent, null or a list.</summary>
-    public string? GetText(string name) => _fields.TryGetValue(name, out var value) ? value.Text : null;
+    public string? GetText(string name) => TryGet(name, out var value) ? value.Text : null;
+
+    /// <summary>Calls <paramref name="visit"/> with every string value (keyword searches look at all of them).</summary>
+    public void ForEachString<TState>(TState state, Action<TState, string> visit)
+    {
+        if (_table is not null)
+        {
+            for (var i = 0; i < _table.Count; i++)
+            {
+                if (_table.ValueAt(i) is { Kind: FieldKind.String, Text: { } text })
+                {
+                    visit(state, text);
+                }
+            }
+            return;
+        }
+        foreach (var (_, value) in _fields!)
+        {
+            if (value is { Kind: FieldKind.String, Text: { } text })
+            {
+                visit(state, text);
+            }
+        }
+    }
+
+    private static Dictionary<string, FieldValue> Materialize(FieldTable table)
+    {
+        var fields = new Dictionary<string, FieldValue>(table.Count, StringComparer.Ordinal);
+        for (var i = 0; i < table.Count; i++)
+        {
+            fields[table.NameAt(i)] = table.ValueAt(i);
+        }
+        return fields;
+    }
 
     /// <summary>The fields as one JSON object: what is kept as evidence behind an alert.</summary>
     public string ToJson()
@@ -116,7 +162,7 @@ public sealed class Event
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             writer.WriteStartObject();
-            foreach (var (name, value) in _fields)
+            foreach (var (name, value) in Fields)
             {
                 writer.WritePropertyName(name);
                 switch (value.Kind)

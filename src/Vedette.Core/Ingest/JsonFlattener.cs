@@ -6,8 +6,9 @@ namespace Vedette.Ingest;
 
 /// <summary>
 /// Reads one JSON object from UTF-8 bytes into flat fields: nested objects become dotted paths
-/// (Event.EventData.Image), arrays of scalars become lists. Field names are interned because the same few hundred
-/// names repeat in every event; values are the only per-event strings.
+/// (Event.EventData.Image), arrays stay whole and decode to lists. Values are not decoded here (see
+/// <see cref="FieldTable"/>); names are, once: a stream of one log shape repeats its names in the same order, so
+/// each position remembers the last name it saw and most names cost a byte comparison.
 /// </summary>
 public sealed class JsonFlattener
 {
@@ -17,24 +18,27 @@ public sealed class JsonFlattener
 
     private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _nameLookup;
-    private readonly List<string> _items = [];
+    private readonly List<(string? Parent, byte[] Leaf, string Name)> _lastAt = [];
     private readonly StringBuilder _path = new();
+    private FieldTable.Slot[] _slots = new FieldTable.Slot[64];
+    private int _count;
+    private int _property;
 
     public JsonFlattener() => _nameLookup = _names.GetAlternateLookup<ReadOnlySpan<char>>();
 
-    /// <summary>Flattens a JSON object; throws <see cref="FormatException"/> with a position for anything else.</summary>
-    public Dictionary<string, FieldValue> Flatten(ReadOnlySpan<byte> json)
+    /// <summary>Reads a JSON object into a field table; throws <see cref="FormatException"/> with a position for anything else.</summary>
+    public FieldTable Read(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth + 1, CommentHandling = JsonCommentHandling.Disallow });
-        var fields = new Dictionary<string, FieldValue>(24, StringComparer.Ordinal);
+        _count = 0;
+        _property = 0;
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 throw new FormatException("expected a JSON object");
             }
-            _path.Clear();
-            ReadObject(ref reader, json, fields, 0);
+            ReadObject(ref reader, null, 0);
             if (reader.Read())
             {
                 throw new FormatException($"unexpected data after the JSON object at byte {reader.TokenStartIndex}");
@@ -44,74 +48,101 @@ public sealed class JsonFlattener
         {
             throw new FormatException($"malformed JSON at byte {ex.BytePositionInLine}: {FirstSentence(ex.Message)}", ex);
         }
+        return new FieldTable(json.ToArray(), _slots[.._count], _count);
+    }
+
+    /// <summary>Reads and decodes every field at once (tests and tools that want a dictionary).</summary>
+    public Dictionary<string, FieldValue> Flatten(ReadOnlySpan<byte> json)
+    {
+        var table = Read(json);
+        var fields = new Dictionary<string, FieldValue>(table.Count, StringComparer.Ordinal);
+        for (var i = 0; i < table.Count; i++)
+        {
+            fields[table.NameAt(i)] = table.ValueAt(i);
+        }
         return fields;
     }
 
-    private void ReadObject(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, Dictionary<string, FieldValue> fields, int depth)
+    private void ReadObject(ref Utf8JsonReader reader, string? parent, int depth)
     {
         if (depth >= MaxDepth)
         {
             throw new FormatException($"JSON nested deeper than {MaxDepth} levels");
         }
-        var prefixLength = _path.Length;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
-            var name = PropertyName(ref reader);
+            var name = PropertyName(ref reader, parent);
             reader.Read();
-            if (reader.TokenType == JsonTokenType.StartObject)
-            {
-                _path.Append(name).Append('.');
-                ReadObject(ref reader, json, fields, depth + 1);
-                _path.Length = prefixLength;
-                continue;
-            }
-            var key = prefixLength == 0 ? name : Intern(string.Concat(_path.ToString(), name));
-            if (fields.Count >= MaxFields)
-            {
-                throw new FormatException($"more than {MaxFields} fields in one record");
-            }
-            fields[key] = reader.TokenType == JsonTokenType.StartArray ? ReadArray(ref reader, json, depth + 1) : Scalar(ref reader);
-        }
-    }
-
-    private FieldValue ReadArray(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, int depth)
-    {
-        _items.Clear();
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-        {
             switch (reader.TokenType)
             {
-                case JsonTokenType.StartObject or JsonTokenType.StartArray:
-                    // Structured array items carry no Sigma-addressable field; keep their JSON text so nothing is lost.
-                    if (depth >= MaxDepth)
+                case JsonTokenType.StartObject:
+                    ReadObject(ref reader, name, depth + 1);
+                    break;
+                case JsonTokenType.StartArray:
+                    if (depth + 1 >= MaxDepth)
                     {
                         throw new FormatException($"JSON nested deeper than {MaxDepth} levels");
                     }
-                    var start = reader.TokenStartIndex;
+                    var start = (int)reader.TokenStartIndex;
                     reader.Skip();
-                    _items.Add(Encoding.UTF8.GetString(json[(int)start..(int)reader.BytesConsumed]));
+                    Add(new FieldTable.Slot(name, JsonTokenType.StartArray, start, (int)reader.BytesConsumed - start, false));
                     break;
-                case JsonTokenType.Null:
+                case JsonTokenType.String:
+                    var quoted = (int)reader.TokenStartIndex;
+                    Add(new FieldTable.Slot(name, JsonTokenType.String, quoted, (int)reader.BytesConsumed - quoted, reader.ValueIsEscaped));
+                    break;
+                case JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null:
+                    Add(new FieldTable.Slot(name, reader.TokenType, (int)reader.TokenStartIndex, reader.ValueSpan.Length, false));
                     break;
                 default:
-                    _items.Add(Scalar(ref reader).Text!);
-                    break;
+                    throw new FormatException($"unexpected {reader.TokenType} at byte {reader.TokenStartIndex}");
             }
         }
-        return FieldValue.List([.. _items]);
     }
 
-    private static FieldValue Scalar(ref Utf8JsonReader reader) => reader.TokenType switch
+    private void Add(FieldTable.Slot slot)
     {
-        JsonTokenType.String => FieldValue.String(reader.GetString()!),
-        JsonTokenType.Number => FieldValue.Number(Encoding.UTF8.GetString(reader.ValueSpan)),
-        JsonTokenType.True => FieldValue.Boolean(true),
-        JsonTokenType.False => FieldValue.Boolean(false),
-        JsonTokenType.Null => FieldValue.Null,
-        _ => throw new FormatException($"unexpected {reader.TokenType} at byte {reader.TokenStartIndex}"),
-    };
+        if (_count >= MaxFields)
+        {
+            throw new FormatException($"more than {MaxFields} fields in one record");
+        }
+        if (_count == _slots.Length)
+        {
+            Array.Resize(ref _slots, _slots.Length * 2);
+        }
+        _slots[_count++] = slot;
+    }
 
-    private string PropertyName(ref Utf8JsonReader reader)
+    private string PropertyName(ref Utf8JsonReader reader, string? parent)
+    {
+        // The same position in the same shape of record almost always holds the same name.
+        var index = _property++;
+        if (!reader.ValueIsEscaped && !reader.HasValueSequence && index < _lastAt.Count)
+        {
+            var (lastParent, leaf, lastName) = _lastAt[index];
+            if (ReferenceEquals(lastParent, parent) && reader.ValueSpan.SequenceEqual(leaf))
+            {
+                return lastName;
+            }
+        }
+        var leafName = LeafName(ref reader);
+        var name = parent is null ? leafName : Intern(_path.Clear().Append(parent).Append('.').Append(leafName).ToString());
+        if (!reader.ValueIsEscaped && !reader.HasValueSequence)
+        {
+            var entry = (parent, reader.ValueSpan.ToArray(), name);
+            if (index < _lastAt.Count)
+            {
+                _lastAt[index] = entry;
+            }
+            else if (_lastAt.Count < MaxFields)
+            {
+                _lastAt.Add(entry);
+            }
+        }
+        return name;
+    }
+
+    private string LeafName(ref Utf8JsonReader reader)
     {
         var length = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
         if (length > 256 || reader.ValueIsEscaped)
@@ -121,11 +152,7 @@ public sealed class JsonFlattener
         Span<char> chars = stackalloc char[length];
         var written = reader.CopyString(chars);
         chars = chars[..written];
-        if (_nameLookup.TryGetValue(chars, out var name))
-        {
-            return name;
-        }
-        return Intern(new string(chars));
+        return _nameLookup.TryGetValue(chars, out var name) ? name : Intern(new string(chars));
     }
 
     private string Intern(string name)
@@ -134,12 +161,14 @@ public sealed class JsonFlattener
         {
             return interned;
         }
+        // The runtime's own instance when there is one: rules' field names are interned, so lookups compare references.
+        var canonical = string.IsInterned(name) ?? name;
         // Hostile input with endless distinct names must not grow the table without bound.
         if (_names.Count < MaxInternedNames)
         {
-            _names[name] = name;
+            _names[canonical] = canonical;
         }
-        return name;
+        return canonical;
     }
 
     private static string FirstSentence(string message)

@@ -25,41 +25,41 @@ public sealed class RecordNormalizer
         {
             throw new FormatException($"invalid UTF-8 at byte {InvalidUtf8Offset(line)}");
         }
-        var fields = _flattener.Flatten(line);
+        var fields = _flattener.Read(line);
         var timestamp = FindTimestamp(fields);
 
-        if (fields.TryGetValue("event_type", out var eventType) && (fields.ContainsKey("flow_id") || fields.ContainsKey("alert.signature_id")))
+        if (fields.TryGet("event_type", out var eventType) && (fields.Contains("flow_id") || fields.Contains("alert.signature_id")))
         {
             var host = Text(fields, "host");
             var suricata = new Event(timestamp, "suricata", host, fields, reference);
             var isAlert = string.Equals(eventType.Text, "alert", StringComparison.Ordinal);
             return new NormalizedRecord(suricata, isAlert ? ExternalAlerts.FromEve(suricata, _time) : null);
         }
-        if (fields.TryGetValue("kind", out var kind) && string.Equals(kind.Text, "alert", StringComparison.OrdinalIgnoreCase))
+        if (fields.TryGet("kind", out var kind) && string.Equals(kind.Text, "alert", StringComparison.OrdinalIgnoreCase))
         {
             var host = Text(fields, "host");
             var external = new Event(timestamp, Text(fields, "producer") ?? "external", host, fields, reference);
             return new NormalizedRecord(external, ExternalAlerts.FromVedetteShape(external, _time));
         }
-        if (fields.ContainsKey("EventID") && (fields.ContainsKey("Channel") || fields.ContainsKey("SourceName")))
+        if (fields.Contains("EventID") && (fields.Contains("Channel") || fields.Contains("SourceName")))
         {
             var host = Text(fields, "Hostname") ?? Text(fields, "Computer") ?? Text(fields, "host");
             return new NormalizedRecord(new Event(timestamp, "windows", host, fields, reference), null);
         }
-        if (fields.ContainsKey("Event.System.EventID"))
+        if (fields.Contains("Event.System.EventID"))
         {
             return new NormalizedRecord(new Event(timestamp, "windows", Text(fields, "Event.System.Computer"), fields, reference), null);
         }
-        if (fields.TryGetValue("winlog.event_id", out _))
+        if (fields.TryGet("winlog.event_id", out _))
         {
             var host = Text(fields, "host.name") ?? Text(fields, "winlog.computer_name");
             return new NormalizedRecord(new Event(timestamp, "windows", host, fields, reference), null);
         }
-        if (fields.TryGetValue("program", out var program) && program.Text is { } programName)
+        if (fields.TryGet("program", out var program) && program.Text is { } programName)
         {
             if (programName.StartsWith("sshd", StringComparison.Ordinal) && Text(fields, "message") is { } message)
             {
-                SshdMessage.AddFields(message, fields);
+                SshdMessage.AddFields(message, fields.AddDerived);
             }
             return new NormalizedRecord(new Event(timestamp, "linux", Text(fields, "host"), fields, reference), null);
         }
@@ -67,11 +67,11 @@ public sealed class RecordNormalizer
         return new NormalizedRecord(new Event(timestamp, source, Text(fields, "host") ?? Text(fields, "hostname"), fields, reference), null);
     }
 
-    private DateTimeOffset FindTimestamp(Dictionary<string, FieldValue> fields)
+    private DateTimeOffset FindTimestamp(FieldTable fields)
     {
         foreach (var name in TimestampFields)
         {
-            if (fields.TryGetValue(name, out var value) && value.Text is { } text)
+            if (fields.TryGet(name, out var value) && value.Text is { } text)
             {
                 if (Timestamps.TryParse(text, out var timestamp))
                 {
@@ -84,8 +84,8 @@ public sealed class RecordNormalizer
         return _time.GetUtcNow();
     }
 
-    internal static string? Text(Dictionary<string, FieldValue> fields, string name) =>
-        fields.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value.Text) ? value.Text : null;
+    internal static string? Text(FieldTable fields, string name) =>
+        fields.TryGet(name, out var value) && !string.IsNullOrEmpty(value.Text) ? value.Text : null;
 
     private static int InvalidUtf8Offset(ReadOnlySpan<byte> line)
     {

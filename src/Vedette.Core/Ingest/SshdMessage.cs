@@ -8,35 +8,38 @@ namespace Vedette.Ingest;
 /// </summary>
 public static class SshdMessage
 {
-    public static void AddFields(string message, Dictionary<string, FieldValue> fields)
+    public static void AddFields(string message, Dictionary<string, FieldValue> fields) =>
+        AddFields(message, (name, value) => fields[name] = value);
+
+    public static void AddFields(string message, Action<string, FieldValue> add)
     {
         var span = message.AsSpan();
         if (TryAfter(span, "Failed password for ", out var rest) || TryAfter(span, "Failed publickey for ", out rest)
             || TryAfter(span, "Failed keyboard-interactive/pam for ", out rest))
         {
             var invalid = TryAfter(rest, "invalid user ", out var afterInvalid);
-            AddUserFrom(invalid ? afterInvalid : rest, fields);
-            fields["outcome"] = FieldValue.String("failure");
-            fields["reason"] = FieldValue.String(invalid ? "invalid_user" : "bad_password");
+            AddUserFrom(invalid ? afterInvalid : rest, add);
+            add("outcome", FieldValue.String("failure"));
+            add("reason", FieldValue.String(invalid ? "invalid_user" : "bad_password"));
         }
         else if (TryAfter(span, "Accepted ", out rest))
         {
             var space = rest.IndexOf(' ');
             if (space > 0)
             {
-                fields["auth_method"] = FieldValue.String(rest[..space].ToString());
+                add("auth_method", FieldValue.String(rest[..space].ToString()));
                 if (TryAfter(rest[(space + 1)..], "for ", out var afterFor))
                 {
-                    AddUserFrom(afterFor, fields);
+                    AddUserFrom(afterFor, add);
                 }
             }
-            fields["outcome"] = FieldValue.String("success");
+            add("outcome", FieldValue.String("success"));
         }
         else if (TryAfter(span, "Invalid user ", out rest))
         {
-            AddUserFrom(rest, fields);
-            fields["outcome"] = FieldValue.String("failure");
-            fields["reason"] = FieldValue.String("invalid_user");
+            AddUserFrom(rest, add);
+            add("outcome", FieldValue.String("failure"));
+            add("reason", FieldValue.String("invalid_user"));
         }
         else if (TryAfter(span, "Connection closed by ", out rest) || TryAfter(span, "Disconnected from ", out rest))
         {
@@ -45,26 +48,26 @@ public static class SshdMessage
                 var space = afterAuth.IndexOf(' ');
                 if (space > 0)
                 {
-                    fields["user"] = FieldValue.String(afterAuth[..space].ToString());
+                    add("user", FieldValue.String(afterAuth[..space].ToString()));
                     rest = afterAuth[(space + 1)..];
                 }
             }
-            AddAddress(rest, fields);
+            AddAddress(rest, add);
         }
     }
 
-    private static void AddUserFrom(ReadOnlySpan<char> span, Dictionary<string, FieldValue> fields)
+    private static void AddUserFrom(ReadOnlySpan<char> span, Action<string, FieldValue> add)
     {
         var from = span.IndexOf(" from ", StringComparison.Ordinal);
         if (from < 0)
         {
             return;
         }
-        fields["user"] = FieldValue.String(span[..from].ToString());
-        AddAddress(span[(from + 6)..], fields);
+        add("user", FieldValue.String(span[..from].ToString()));
+        AddAddress(span[(from + 6)..], add);
     }
 
-    private static void AddAddress(ReadOnlySpan<char> span, Dictionary<string, FieldValue> fields)
+    private static void AddAddress(ReadOnlySpan<char> span, Action<string, FieldValue> add)
     {
         var space = span.IndexOf(' ');
         var address = space < 0 ? span : span[..space];
@@ -72,14 +75,14 @@ public static class SshdMessage
         {
             return;
         }
-        fields["src_ip"] = FieldValue.String(address.ToString());
+        add("src_ip", FieldValue.String(address.ToString()));
         if (space > 0 && TryAfter(span[(space + 1)..], "port ", out var afterPort))
         {
             var end = afterPort.IndexOfAnyExceptInRange('0', '9');
             var port = end < 0 ? afterPort : afterPort[..end];
             if (!port.IsEmpty)
             {
-                fields["src_port"] = FieldValue.String(port.ToString());
+                add("src_port", FieldValue.String(port.ToString()));
             }
         }
     }

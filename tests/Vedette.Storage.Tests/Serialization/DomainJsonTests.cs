@@ -35,7 +35,7 @@ public sealed class DomainJsonTests
 
         Assert.Equal(
             ["id", "ruleId", "title", "origin", "severity", "producer", "description", "createdAt", "firstSeen", "lastSeen", "eventCount", "tags",
-             "observables", "intelHits", "context", "risk", "incidentId", "status", "verdict", "assignee", "version", "transitions", "evidence"],
+             "observables", "intelHits", "groupBy", "context", "risk", "incidentId", "status", "verdict", "assignee", "version", "transitions", "evidence"],
             root.EnumerateObject().Select(p => p.Name));
         Assert.Equal("critical", root.GetProperty("severity").GetString());
         Assert.Equal("correlation", root.GetProperty("origin").GetString());

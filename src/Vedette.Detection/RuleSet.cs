@@ -15,8 +15,9 @@ public sealed record LoadedRule(RuleMetadata Meta, LogSource? LogSource, bool Is
 /// </summary>
 public sealed class RuleSet
 {
-    private RuleSet(EvaluationPlan plan, CorrelationSet correlations, IReadOnlyList<LoadedRule> rules, IReadOnlyList<RuleLoadError> errors, DetectionMappings mappings, int filters)
+    private RuleSet(EvaluationPlan plan, CorrelationSet correlations, IReadOnlyList<LoadedRule> rules, IReadOnlyList<RuleLoadError> errors, IReadOnlyList<RuleLoadError> warnings, DetectionMappings mappings, int filters)
     {
+        Warnings = warnings;
         Plan = plan;
         Correlations = correlations;
         Rules = rules;
@@ -28,6 +29,9 @@ public sealed class RuleSet
     public IReadOnlyList<LoadedRule> Rules { get; }
 
     public IReadOnlyList<RuleLoadError> Errors { get; }
+
+    /// <summary>Rules that loaded but cannot match as configured (placeholders defined with no values).</summary>
+    public IReadOnlyList<RuleLoadError> Warnings { get; }
 
     public DetectionMappings Mappings { get; }
 
@@ -66,6 +70,7 @@ public sealed class RuleSet
 
         var variants = new List<RuleVariant>();
         var loaded = new List<LoadedRule>();
+        var warnings = new List<RuleLoadError>();
         foreach (var rule in loader.Rules)
         {
             var mapping = mappings.LogSources.Find(rule.LogSource);
@@ -90,6 +95,11 @@ public sealed class RuleSet
                         detection = new AndPredicate([detection, new NotPredicate(silenced.Length == 1 ? silenced[0] : new OrPredicate(silenced))]);
                     }
                     variants.Add(new RuleVariant(compiled, alternative.Conditions, LogSourceMap.Compile(alternative.Conditions, mappings.Fields), detection));
+                    if (compiler.EmptyPlaceholders.Count > 0 && !warnings.Exists(w => w.RuleId == rule.Meta.Id))
+                    {
+                        warnings.Add(new RuleLoadError(rule.Meta.Source, rule.Meta.Id,
+                            $"placeholder {string.Join(", ", compiler.EmptyPlaceholders.Order(StringComparer.Ordinal).Select(p => $"%{p}%"))} has no values in {DetectionMappings.PlaceholdersFile}: the rule cannot match until they are set"));
+                    }
                 }
             }
             catch (RuleFormatException ex)
@@ -99,8 +109,8 @@ public sealed class RuleSet
             }
             loaded.Add(new LoadedRule(rule.Meta, rule.LogSource, false, compiled.GeneratesAlerts, [.. correlations.Using(rule.Meta).Select(c => c.Meta.Id)]));
         }
-        loaded.AddRange(correlations.Rules.Select(c => new LoadedRule(c.Meta, null, true, true, [])));
-        return new RuleSet(EvaluationPlan.Build(variants, mappings.Fields), correlations, loaded, errors, mappings, loader.Filters.Count);
+        loaded.AddRange(correlations.Rules.Select(c => new LoadedRule(c.Meta, null, true, correlations.Generates(c.Meta), [.. correlations.Using(c.Meta).Select(u => u.Meta.Id)])));
+        return new RuleSet(EvaluationPlan.Build(variants, mappings.Fields), correlations, loaded, errors, warnings, mappings, loader.Filters.Count);
     }
 
     private static Dictionary<string, List<ParsedFilter>> FiltersByRule(RuleLoader loader, List<RuleLoadError> errors)

@@ -14,18 +14,23 @@ public sealed class SigmaDetector : IDetector
     private readonly TimeProvider _time;
     private readonly CorrelationState _correlations;
     private readonly List<CompiledRule> _matches = [];
+    private readonly Plan.PlanScratch _scratch = new();
 
-    public SigmaDetector(RuleSet rules, TimeProvider time)
+    public SigmaDetector(RuleSet rules, TimeProvider time, CorrelationOptions? correlationOptions = null)
     {
         _rules = rules;
         _time = time;
-        _correlations = rules.Correlations.NewState(time);
+        _correlations = rules.Correlations.NewState(time, correlationOptions);
     }
+
+    /// <summary>What the correlations dropped and hold, for the pipeline to report.</summary>
+    public CorrelationCounters CorrelationCounters => _correlations.Counters;
 
     public void Detect(Event e, DetectionOutput output)
     {
+        _correlations.Advance(e.Timestamp, output);
         _matches.Clear();
-        _rules.Plan.Match(e, _matches);
+        _rules.Plan.Match(e, _matches, _scratch);
         foreach (var rule in _matches)
         {
             if (rule.GeneratesAlerts)

@@ -10,9 +10,10 @@ internal static class Events
 {
     public static readonly DateTimeOffset T0 = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
 
-    private static readonly RecordNormalizer Normalizer = new(new FakeTimeProvider(T0));
+    // A normalizer keeps working memory and is not thread-safe; test classes run in parallel.
+    private static readonly ThreadLocal<RecordNormalizer> Normalizer = new(() => new RecordNormalizer(new FakeTimeProvider(T0)));
 
-    public static Event Json(string json, long line = 1) => Normalizer.Normalize(Encoding.UTF8.GetBytes(json), new RecordRef("test", line)).Event;
+    public static Event Json(string json, long line = 1) => Normalizer.Value!.Normalize(Encoding.UTF8.GetBytes(json), new RecordRef("test", line)).Event;
 
     public static Event Security(int eventId, DateTimeOffset at, string fields) =>
         Json($$"""{"@timestamp":"{{at:O}}","EventID":{{eventId}},"Channel":"Security","Hostname":"DC01.corp.example",{{fields}}}""");

@@ -60,6 +60,9 @@ public sealed class Episodes<TKey> where TKey : notnull
     public void Open(TKey key, Alert alert) =>
         _open[key] = new Episode(alert.Id, alert.EventCount, alert.LastSeen, alert.Evidence.Count);
 
+    /// <summary>Closes the episodes that ended before <paramref name="now"/>, so that a key gone quiet need not wait for the next event.</summary>
+    public void Sweep(DateTimeOffset now, DetectionOutput output) => SweepIfDue(now, output);
+
     public void CloseAll(DetectionOutput output)
     {
         foreach (var episode in _open.Values)

@@ -111,6 +111,9 @@ public sealed class Event
 
     public RecordRef Ref { get; }
 
+    /// <summary>What the detector already learned about this event while evaluating it (which literals its fields contain).</summary>
+    internal object? DetectionState { get; set; }
+
     /// <summary>Every field, decoded. Lookups of single fields should use <see cref="TryGet"/>, which decodes only what it reads.</summary>
     public IReadOnlyDictionary<string, FieldValue> Fields => _fields ??= Materialize(_table!);
 

@@ -9,6 +9,9 @@ public sealed class FieldResolver
     private readonly IReadOnlyDictionary<string, IReadOnlyList<string>> _aliases;
     private readonly Dictionary<string, FieldRef> _resolved = new(StringComparer.Ordinal);
 
+    /// <summary>For a resolver with renames: where the fields it does not rename resolve (shared, so the plan sees one field).</summary>
+    private FieldResolver? _parent;
+
     public FieldResolver(IReadOnlyList<string> prefixes, IReadOnlyDictionary<string, IReadOnlyList<string>> aliases)
     {
         _prefixes = prefixes.Count == 0 ? [""] : prefixes;
@@ -25,7 +28,7 @@ public sealed class FieldResolver
         {
             return this;
         }
-        var renamed = new FieldResolver(_prefixes, _aliases);
+        var renamed = new FieldResolver(_prefixes, _aliases) { _parent = this };
         foreach (var (sigmaName, eventName) in renames)
         {
             var target = Resolve(eventName);
@@ -43,6 +46,10 @@ public sealed class FieldResolver
         {
             return known;
         }
+        if (_parent is not null)
+        {
+            return _parent.Resolve(name);
+        }
         FieldRef field;
         if (name == "$source")
         {
@@ -50,10 +57,11 @@ public sealed class FieldResolver
         }
         else
         {
-            var candidates = _prefixes.Select(prefix => prefix + name).ToList();
+            // Interned, like the names ingest reads: an event's field lookup then compares references.
+            var candidates = _prefixes.Select(prefix => string.Intern(prefix + name)).ToList();
             if (_aliases.TryGetValue(name, out var aliases))
             {
-                candidates.AddRange(aliases);
+                candidates.AddRange(aliases.Select(string.Intern));
             }
             field = new FieldRef(name, [.. candidates.Distinct(StringComparer.Ordinal)]);
         }

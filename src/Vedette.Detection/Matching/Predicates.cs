@@ -44,6 +44,8 @@ internal sealed class OrPredicate(IEventPredicate[] parts) : IEventPredicate
 
 internal sealed class NotPredicate(IEventPredicate inner) : IEventPredicate
 {
+    public IEventPredicate Inner => inner;
+
     public bool Matches(Event e) => !inner.Matches(e);
 }
 
@@ -112,7 +114,7 @@ internal sealed class FieldPredicate(FieldRef field, IValueMatcher[] values, boo
         return false;
     }
 
-    private static bool AnyItem(FieldValue value, IValueMatcher matcher)
+    internal static bool AnyItem(FieldValue value, IValueMatcher matcher)
     {
         if (value.Text is { } text)
         {
@@ -144,6 +146,10 @@ internal sealed class ExistsPredicate(FieldRef field, bool expected) : IEventPre
 /// <summary>Keyword (field-less) search: a value matches if it occurs in any string field of the event.</summary>
 internal sealed class KeywordPredicate(IValueMatcher[] values, bool all) : IEventPredicate
 {
+    public IValueMatcher[] Values => values;
+
+    public bool All => all;
+
     public bool Matches(Event e)
     {
         if (all)
@@ -169,14 +175,9 @@ internal sealed class KeywordPredicate(IValueMatcher[] values, bool all) : IEven
 
     private static bool AnyField(Event e, IValueMatcher matcher)
     {
-        foreach (var (_, value) in e.Fields)
-        {
-            if (value.Kind == FieldKind.String && matcher.Matches(value.Text!))
-            {
-                return true;
-            }
-        }
-        return false;
+        var found = false;
+        e.ForEachString(matcher, (m, text) => found |= !found && m.Matches(text));
+        return found;
     }
 }
 

@@ -41,6 +41,8 @@ internal sealed class ContainsMatcher(string value, StringComparison comparison)
 {
     public string Value => value;
 
+    public StringComparison Comparison => comparison;
+
     public bool Matches(string text) => text.Contains(value, comparison);
 
     public override string ToString() => $"contains '{value}'";
@@ -53,11 +55,217 @@ internal sealed class AnyMatcher : IValueMatcher
     public bool Matches(string text) => true;
 }
 
-internal sealed class RegexMatcher(Regex regex, string source) : IValueMatcher
+/// <summary>
+/// The re modifier: a search anywhere in the value. The pattern is checked at load by the backtracking engine,
+/// which is cheap to build; the guaranteed-linear engine, costly to build, is built on first use (thread-safe), so
+/// a rule whose other conditions never pass never pays for it.
+/// </summary>
+internal sealed class RegexMatcher : IValueMatcher
 {
-    public bool Matches(string text) => regex.IsMatch(text);
+    private static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(100);
 
-    public override string ToString() => $"re '{source}'";
+    private readonly Regex _checked;
+    private Regex? _engine;
+
+    /// <summary>Throws <see cref="ArgumentException"/> when the pattern is not a regular expression.</summary>
+    public RegexMatcher(string pattern, RegexOptions options)
+    {
+        _checked = new Regex(pattern, options | RegexOptions.CultureInvariant, Timeout);
+    }
+
+    public string Pattern => _checked.ToString();
+
+    /// <summary>Whether the linear engine runs the pattern (false until first use, and for patterns it cannot run).</summary>
+    public bool IsLinear => Volatile.Read(ref _engine) is { } engine && (engine.Options & RegexOptions.NonBacktracking) != 0;
+
+    public bool Matches(string text)
+    {
+        var regex = Volatile.Read(ref _engine) ?? Build();
+        try
+        {
+            return regex.IsMatch(text);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            // Only the backtracking fallback can time out. One hostile pattern must not stop detection for every
+            // other rule on this event, so a value it cannot decide in time does not match.
+            return false;
+        }
+    }
+
+    private Regex Build()
+    {
+        Regex built;
+        try
+        {
+            built = new Regex(Pattern, _checked.Options | RegexOptions.NonBacktracking);
+        }
+        catch (NotSupportedException)
+        {
+            // Backreferences and lookarounds need the backtracking engine; its timeout bounds a hostile pattern.
+            built = _checked;
+        }
+        return Interlocked.CompareExchange(ref _engine, built, null) ?? built;
+    }
+
+    public override string ToString() => $"re '{Pattern}'";
+}
+
+/// <summary>
+/// A pattern with * and ? that is no plain prefix, suffix or substring test, matched without a regular expression.
+/// The * split it into segments (literal runs and ?); the first and last are anchored unless a * stands before or
+/// after them, and each middle segment is taken at its leftmost occurrence, which never loses a match.
+/// </summary>
+internal sealed class WildcardMatcher : IValueMatcher
+{
+    private readonly Segment[] _segments;
+    private readonly bool _leadingStar;
+    private readonly bool _trailingStar;
+    private readonly StringComparison _comparison;
+    private readonly string _source;
+
+    /// <summary>The longest literal run of the pattern: any matching value contains it (the plan's prefilter uses it).</summary>
+    public string? LongestLiteral { get; }
+
+    public StringComparison Comparison => _comparison;
+
+    public WildcardMatcher(IReadOnlyList<SigmaPart> parts, StringComparison comparison)
+    {
+        _comparison = comparison;
+        var run = new System.Text.StringBuilder();
+        foreach (var part in parts.Append(new SigmaPart(SigmaPartKind.AnyRun, "*")))
+        {
+            if (part.Kind == SigmaPartKind.Literal)
+            {
+                run.Append(part.Text);
+            }
+            else
+            {
+                if (run.Length > (LongestLiteral?.Length ?? 0))
+                {
+                    LongestLiteral = run.ToString();
+                }
+                run.Clear();
+            }
+        }
+        _source = string.Concat(parts.Select(p => p.Text));
+        _leadingStar = parts.Count > 0 && parts[0].Kind == SigmaPartKind.AnyRun;
+        _trailingStar = parts.Count > 0 && parts[^1].Kind == SigmaPartKind.AnyRun;
+        var segments = new List<Segment>();
+        var pieces = new List<(int Offset, string Literal)>();
+        var length = 0;
+        foreach (var part in parts.Append(new SigmaPart(SigmaPartKind.AnyRun, "*")))
+        {
+            switch (part.Kind)
+            {
+                case SigmaPartKind.AnyRun when length > 0:
+                    segments.Add(new Segment([.. pieces], length));
+                    pieces.Clear();
+                    length = 0;
+                    break;
+                case SigmaPartKind.AnyChar:
+                    length++;
+                    break;
+                case SigmaPartKind.Literal or SigmaPartKind.Placeholder:
+                    pieces.Add((length, part.Text));
+                    length += part.Text.Length;
+                    break;
+            }
+        }
+        _segments = [.. segments];
+    }
+
+    public bool Matches(string text)
+    {
+        var span = text.AsSpan();
+        int start = 0, end = span.Length, first = 0, last = _segments.Length;
+        if (last == 0)
+        {
+            return _leadingStar || end == 0;
+        }
+        if (!_leadingStar)
+        {
+            if (!_segments[0].MatchesAt(span, 0, _comparison))
+            {
+                return false;
+            }
+            start = _segments[0].Length;
+            first = 1;
+        }
+        if (!_trailingStar)
+        {
+            if (last == first)
+            {
+                // One segment anchored at both ends: it must be the whole value.
+                return start == end;
+            }
+            var tail = _segments[^1];
+            if (end - tail.Length < start || !tail.MatchesAt(span, end - tail.Length, _comparison))
+            {
+                return false;
+            }
+            end -= tail.Length;
+            last--;
+        }
+        for (var i = first; i < last; i++)
+        {
+            var at = _segments[i].IndexIn(span[start..end], _comparison);
+            if (at < 0)
+            {
+                return false;
+            }
+            start += at + _segments[i].Length;
+        }
+        return true;
+    }
+
+    public override string ToString() => $"like '{_source}'";
+
+    /// <summary>A run between two *: literal pieces at fixed offsets, the gaps between them being ? wildcards.</summary>
+    private sealed class Segment((int Offset, string Literal)[] pieces, int length)
+    {
+        public int Length => length;
+
+        public bool MatchesAt(ReadOnlySpan<char> text, int position, StringComparison comparison)
+        {
+            if (position < 0 || position + length > text.Length)
+            {
+                return false;
+            }
+            foreach (var (offset, literal) in pieces)
+            {
+                if (!text.Slice(position + offset, literal.Length).Equals(literal, comparison))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        public int IndexIn(ReadOnlySpan<char> text, StringComparison comparison)
+        {
+            if (pieces.Length == 0)
+            {
+                return length <= text.Length ? 0 : -1;
+            }
+            var (offset, literal) = pieces[0];
+            for (var from = 0; from + length <= text.Length;)
+            {
+                var found = text[(from + offset)..].IndexOf(literal, comparison);
+                if (found < 0)
+                {
+                    return -1;
+                }
+                var candidate = from + found;
+                if (MatchesAt(text, candidate, comparison))
+                {
+                    return candidate;
+                }
+                from = candidate + 1;
+            }
+            return -1;
+        }
+    }
 }
 
 /// <summary>Membership of an address in a network (the cidr modifier), IPv4 or IPv6.</summary>

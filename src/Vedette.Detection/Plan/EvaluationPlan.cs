@@ -14,10 +14,10 @@ internal sealed class EvaluationPlan
     private readonly FieldRef _channel;
     private readonly FieldRef _eventId;
     private readonly Dictionary<string, ChannelBucket> _byChannel;
-    private readonly Dictionary<string, Candidate[]> _bySource;
-    private readonly Candidate[] _unindexed;
+    private readonly Dictionary<string, CandidateGroup> _bySource;
+    private readonly CandidateGroup _unindexed;
 
-    private EvaluationPlan(FieldRef channel, FieldRef eventId, Dictionary<string, ChannelBucket> byChannel, Dictionary<string, Candidate[]> bySource, Candidate[] unindexed, int variants)
+    private EvaluationPlan(FieldRef channel, FieldRef eventId, Dictionary<string, ChannelBucket> byChannel, Dictionary<string, CandidateGroup> bySource, CandidateGroup unindexed, int variants)
     {
         _channel = channel;
         _eventId = eventId;
@@ -75,39 +75,35 @@ internal sealed class EvaluationPlan
         return new EvaluationPlan(
             fields.Resolve("Channel"),
             fields.Resolve("EventID"),
-            byChannel.ToDictionary(p => p.Key, p => new ChannelBucket(p.Value.ByEventId.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal), [.. p.Value.Any]), StringComparer.OrdinalIgnoreCase),
-            bySource.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.OrdinalIgnoreCase),
-            [.. unindexed],
+            byChannel.ToDictionary(p => p.Key, p => new ChannelBucket(p.Value.ByEventId.ToDictionary(e => e.Key, e => new CandidateGroup(e.Value), StringComparer.Ordinal), new CandidateGroup(p.Value.Any)), StringComparer.OrdinalIgnoreCase),
+            bySource.ToDictionary(p => p.Key, p => new CandidateGroup(p.Value), StringComparer.OrdinalIgnoreCase),
+            new CandidateGroup(unindexed),
             variants.Count);
     }
 
     /// <summary>Adds every rule that matches the event to <paramref name="matches"/>.</summary>
-    public void Match(Event e, List<CompiledRule> matches)
+    public void Match(Event e, List<CompiledRule> matches, PlanScratch scratch)
     {
         if (_channel.TryGet(e, out var channel) && channel.Text is { } channelName && _byChannel.TryGetValue(channelName, out var bucket))
         {
             if (_eventId.TryGet(e, out var eventId) && eventId.Text is { } id && bucket.ByEventId.TryGetValue(id, out var byId))
             {
-                Evaluate(byId, e, matches);
+                byId.Evaluate(e, matches, scratch);
             }
-            Evaluate(bucket.Any, e, matches);
+            bucket.Any.Evaluate(e, matches, scratch);
         }
         if (_bySource.TryGetValue(e.Source, out var bySource))
         {
-            Evaluate(bySource, e, matches);
+            bySource.Evaluate(e, matches, scratch);
         }
-        Evaluate(_unindexed, e, matches);
+        _unindexed.Evaluate(e, matches, scratch);
     }
 
-    private static void Evaluate(Candidate[] candidates, Event e, List<CompiledRule> matches)
+    /// <summary>How many rule variants are indexed, and how many of them a prefilter gate guards (for `vedette rules` and the docs).</summary>
+    public (int Variants, int Gated) Coverage()
     {
-        foreach (var candidate in candidates)
-        {
-            if ((candidate.Residual is null || candidate.Residual.Matches(e)) && candidate.Detection.Matches(e))
-            {
-                matches.Add(candidate.Rule);
-            }
-        }
+        var groups = _byChannel.Values.SelectMany(b => b.ByEventId.Values.Append(b.Any)).Concat(_bySource.Values).Append(_unindexed).ToList();
+        return (groups.Sum(g => g.Count), groups.Sum(g => g.Gated));
     }
 
     private static IEventPredicate? Residual(RuleVariant variant, FieldResolver fields, params string[] guaranteed)
@@ -116,7 +112,5 @@ internal sealed class EvaluationPlan
         return rest.Count == 0 ? null : LogSourceMap.Compile(rest, fields);
     }
 
-    private sealed record ChannelBucket(Dictionary<string, Candidate[]> ByEventId, Candidate[] Any);
-
-    private sealed record Candidate(CompiledRule Rule, IEventPredicate? Residual, IEventPredicate Detection);
+    private sealed record ChannelBucket(Dictionary<string, CandidateGroup> ByEventId, CandidateGroup Any);
 }

@@ -1,7 +1,6 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using Vedette.Detection.Mappings;
 using Vedette.Detection.Matching;
+using Vedette.Detection.Matching.Modifiers;
 using YamlDotNet.RepresentationModel;
 
 namespace Vedette.Detection.Rules;
@@ -12,7 +11,10 @@ namespace Vedette.Detection.Rules;
 /// </summary>
 internal sealed class DetectionCompiler(FieldResolver fields, IReadOnlyDictionary<string, IReadOnlyList<string>> placeholders)
 {
-    private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(100);
+    private readonly ValueCompiler _values = new(placeholders);
+
+    /// <summary>Placeholders met while compiling that are defined with no values: the rule cannot match until they are set.</summary>
+    public IReadOnlySet<string> EmptyPlaceholders => _values.EmptyPlaceholders;
 
     /// <summary>Values of the `expand` modifier's placeholders.</summary>
     internal IReadOnlyDictionary<string, IReadOnlyList<string>> Placeholders { get; } = placeholders;
@@ -50,142 +52,79 @@ internal sealed class DetectionCompiler(FieldResolver fields, IReadOnlyDictionar
         YamlMappingNode map => CompileMap(map),
         YamlSequenceNode list when list.Children.All(c => c is YamlMappingNode) =>
             Any([.. list.Children.Select(c => CompileMap((YamlMappingNode)c))]),
-        YamlSequenceNode list when list.Children.All(c => c is YamlScalarNode) =>
-            new KeywordPredicate([.. list.Children.Select(c => KeywordMatcher((YamlScalarNode)c))], all: false),
-        YamlScalarNode scalar when !Yaml.IsNull(scalar) => new KeywordPredicate([KeywordMatcher(scalar)], all: false),
+        YamlSequenceNode list when list.Children.All(c => c is YamlScalarNode) => CompileKeywords(list.Children, ModifierChain.None, Yaml.LineOf(list)),
+        YamlScalarNode scalar when !Yaml.IsNull(scalar) => CompileKeywords([scalar], ModifierChain.None, Yaml.LineOf(scalar)),
         _ => throw new RuleFormatException(Yaml.LineOf(node), "a search must be a map, a list of maps, or a list of keywords"),
     };
-
-    private static IValueMatcher KeywordMatcher(YamlScalarNode scalar) =>
-        SigmaString.Parse(scalar.Value ?? "").WithLeadingStar().WithTrailingStar().ToMatcher(cased: false);
 
     private IEventPredicate CompileMap(YamlMappingNode map)
     {
         var parts = new List<IEventPredicate>();
         foreach (var (keyNode, valueNode) in map.Children)
         {
-            parts.Add(CompileField(((YamlScalarNode)keyNode).Value ?? "", valueNode, Yaml.LineOf(keyNode)));
+            parts.Add(CompileItem(((YamlScalarNode)keyNode).Value ?? "", valueNode, Yaml.LineOf(keyNode)));
         }
         return parts.Count == 1 ? parts[0] : new AndPredicate([.. parts]);
     }
 
-    private IEventPredicate CompileField(string key, YamlNode valueNode, int line)
+    /// <summary>One `Field|modifiers: values` item; "|modifiers: values" with no field name is a keyword search.</summary>
+    private IEventPredicate CompileItem(string key, YamlNode valueNode, int line)
     {
         var pieces = key.Split('|');
         var name = pieces[0];
-        var modifiers = pieces.Skip(1).Select(m => m.ToLowerInvariant()).ToList();
+        var chain = ModifierChain.Parse(pieces[1..], keyword: name.Length == 0, line);
         var values = valueNode switch
         {
-            YamlScalarNode scalar => [Yaml.IsNull(scalar) ? null : scalar.Value],
-            YamlSequenceNode list => list.Children.Select(c => c is YamlScalarNode s
-                ? (Yaml.IsNull(s) ? null : s.Value)
-                : throw new RuleFormatException(Yaml.LineOf(c), $"values of '{key}' must be plain values")).ToList(),
+            YamlScalarNode scalar => [scalar],
+            YamlSequenceNode list => list.Children.Select(c => c as YamlScalarNode
+                ?? throw new RuleFormatException(Yaml.LineOf(c), $"values of '{key}' must be plain values")).ToList(),
             _ => throw new RuleFormatException(line, $"the value of '{key}' must be a value or a list of values"),
         };
+        var item = name.Length == 0 ? CompileKeywords(values, chain, line) : CompileField(fields.Resolve(name), key, values, chain, line);
+        // neq: "the field is different from the values", pySigma's negation of the whole item.
+        return chain.Negate ? new NotPredicate(item) : item;
+    }
 
-        if (name.Length == 0)
-        {
-            // "|contains: [...]" with no field name is a keyword search with modifiers.
-            return new KeywordPredicate([.. values.Select(v => ValueMatcher(v ?? "", modifiers, line))], all: modifiers.Contains("all"));
-        }
-        var field = fields.Resolve(name);
-        if (modifiers.Contains("exists"))
-        {
-            var expected = values.Count == 1 && bool.TryParse(values[0], out var flag) ? flag
-                : throw new RuleFormatException(line, $"'{key}' needs true or false");
-            return new ExistsPredicate(field, expected);
-        }
+    private KeywordPredicate CompileKeywords(IEnumerable<YamlNode> values, ModifierChain chain, int line) =>
+        new([.. values.Cast<YamlScalarNode>().Select(v => Yaml.IsNull(v)
+            ? throw new RuleFormatException(Yaml.LineOf(v), "a keyword cannot be null")
+            : _values.Compile(v.Value ?? "", chain, keyword: true, line))], chain.All);
+
+    private IEventPredicate CompileField(FieldRef field, string key, IReadOnlyList<YamlScalarNode> nodes, ModifierChain chain, int line)
+    {
+        var values = nodes.Select(s => Yaml.IsNull(s) ? null : s.Value).ToList();
         if (values.Count == 0)
         {
             throw new RuleFormatException(line, $"'{key}' has an empty list of values");
         }
-        var all = modifiers.Contains("all");
-        var matchers = values.Where(v => v is not null).Select(v => ValueMatcher(v!, modifiers, line)).ToArray();
-        IEventPredicate? valuePredicate = matchers.Length > 0 ? new FieldPredicate(field, matchers, all) : null;
+        switch (chain.Kind)
+        {
+            case ValueKind.Exists:
+                return values is [{ } flag] && bool.TryParse(flag, out var expected)
+                    ? new ExistsPredicate(field, expected)
+                    : throw new RuleFormatException(line, $"modifier 'exists' of '{key}' needs true or false");
+            case ValueKind.FieldReference:
+                var comparison = chain.Cased ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+                IEventPredicate[] references = [.. values.Select(v => new FieldReferencePredicate(
+                    field, fields.Resolve(ReferencedField(key, v, line)), chain.ReferenceStartsWith, chain.ReferenceEndsWith, comparison))];
+                return chain.All ? All(references) : Any(references);
+        }
+        var matchers = values.OfType<string>().Select(v => _values.Compile(v, chain, keyword: false, line)).ToArray();
+        IEventPredicate? valuePredicate = matchers.Length > 0 ? new FieldPredicate(field, matchers, chain.All) : null;
         if (!values.Contains(null))
         {
             return valuePredicate!;
         }
         var nullPredicate = new NullPredicate(field);
-        return valuePredicate is null ? nullPredicate : all ? new AndPredicate([nullPredicate, valuePredicate]) : Any([nullPredicate, valuePredicate]);
+        return valuePredicate is null ? nullPredicate : chain.All ? new AndPredicate([nullPredicate, valuePredicate]) : Any([nullPredicate, valuePredicate]);
     }
 
-    private static IValueMatcher ValueMatcher(string value, List<string> modifiers, int line)
-    {
-        var cased = false;
-        string? shape = null;
-        foreach (var modifier in modifiers)
-        {
-            switch (modifier)
-            {
-                case "all":
-                    break;
-                case "cased":
-                    cased = true;
-                    break;
-                case "contains" or "startswith" or "endswith" or "re" or "cidr" or "lt" or "lte" or "gt" or "gte":
-                    if (shape is not null)
-                    {
-                        throw new RuleFormatException(line, $"modifiers '{shape}' and '{modifier}' cannot be combined");
-                    }
-                    shape = modifier;
-                    break;
-                case "i" or "m" or "s" when modifiers.Contains("re"):
-                    break;
-                default:
-                    throw new RuleFormatException(line, $"modifier '{modifier}' is not supported by this engine yet");
-            }
-        }
-        var sigma = SigmaString.Parse(value);
-        return shape switch
-        {
-            null => sigma.ToMatcher(cased),
-            "contains" => sigma.WithLeadingStar().WithTrailingStar().ToMatcher(cased),
-            "startswith" => sigma.WithTrailingStar().ToMatcher(cased),
-            "endswith" => sigma.WithLeadingStar().ToMatcher(cased),
-            "re" => RegexFor(value, modifiers, line),
-            "cidr" => Cidr(value, line),
-            _ => Numeric(shape, value, line),
-        };
-    }
+    private static string ReferencedField(string key, string? value, int line) =>
+        value is null || value.AsSpan().ContainsAny('*', '?')
+            ? throw new RuleFormatException(line, $"modifier 'fieldref' of '{key}' needs field names, not patterns or null")
+            : value;
 
-    private static RegexMatcher RegexFor(string pattern, List<string> modifiers, int line)
-    {
-        var options = RegexOptions.CultureInvariant
-            | (modifiers.Contains("i") ? RegexOptions.IgnoreCase : RegexOptions.None)
-            | (modifiers.Contains("m") ? RegexOptions.Multiline : RegexOptions.None)
-            | (modifiers.Contains("s") ? RegexOptions.Singleline : RegexOptions.None);
-        try
-        {
-            return new RegexMatcher(new Regex(pattern, options | RegexOptions.NonBacktracking), pattern);
-        }
-        catch (NotSupportedException)
-        {
-            // Backreferences and lookarounds need the backtracking engine; the timeout keeps a hostile pattern from hanging the pipeline.
-            return new RegexMatcher(new Regex(pattern, options, RegexTimeout), pattern);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new RuleFormatException(line, $"invalid regular expression '{pattern}': {ex.Message}");
-        }
-    }
-
-    private static CidrMatcher Cidr(string value, int line)
-    {
-        try
-        {
-            return new CidrMatcher(value);
-        }
-        catch (FormatException ex)
-        {
-            throw new RuleFormatException(line, ex.Message);
-        }
-    }
-
-    private static NumericMatcher Numeric(string shape, string value, int line) =>
-        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var bound)
-            ? new NumericMatcher(Enum.Parse<NumericComparison>(shape, ignoreCase: true), bound)
-            : throw new RuleFormatException(line, $"'{shape}' needs a number, not '{value}'");
+    private static IEventPredicate All(IEventPredicate[] parts) => parts.Length == 1 ? parts[0] : new AndPredicate(parts);
 
     private static IEventPredicate Any(IEventPredicate[] parts) => parts.Length == 1 ? parts[0] : new OrPredicate(parts);
 }

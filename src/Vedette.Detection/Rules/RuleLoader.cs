@@ -126,7 +126,7 @@ internal sealed class RuleLoader
         var meta = Metadata(root, file);
         if (Yaml.Map(root, "correlation") is { } correlation)
         {
-            Correlations.Add(CorrelationParser.Parse(meta, correlation));
+            Correlations.Add(CorrelationParser.Parse(meta, root, correlation));
             return;
         }
         if (Yaml.Map(root, "filter") is { } filter)
@@ -160,7 +160,7 @@ internal sealed class RuleLoader
     private static RuleMetadata Metadata(YamlMappingNode root, string file)
     {
         var title = Yaml.Scalar(root, "title") ?? throw new RuleFormatException(Yaml.LineOf(root), "the rule has no 'title'");
-        var id = Yaml.Scalar(root, "id") ?? throw new RuleFormatException(Yaml.LineOf(root), "the rule has no 'id'");
+        var id = Yaml.Scalar(root, "id") ?? CorrelationParser.DerivedId(root, title) ?? throw new RuleFormatException(Yaml.LineOf(root), "the rule has no 'id'");
         Severity? level = null;
         if (Yaml.Scalar(root, "level") is { } levelText)
         {

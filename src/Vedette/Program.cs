@@ -45,12 +45,32 @@ internal static class Program
             config.AddCommand<IngestCommand>("ingest")
                 .WithDescription("Run NDJSON files through the pipeline into the store.")
                 .WithExample("ingest", "events.ndjson", "--data", "vedette-data");
+            config.AddCommand<HuntCommand>("hunt")
+                .WithDescription("Run Sigma rules over log files (NDJSON, JSON, zip, syslog) once, without a store, and print the detections.")
+                .WithExample("hunt", "auth.log", "--min-level", "high")
+                .WithExample("hunt", "logs/", "--rules", "sigma/rules", "--no-builtin", "--attack", "enterprise-attack.csv", "--format", "json");
+            config.AddBranch("rules", rules =>
+            {
+                rules.SetDescription("Check, test and list Sigma rules.");
+                rules.AddCommand<RulesCheckCommand>("check")
+                    .WithDescription("Load rules as detection would and list those that fail, with file, line and reason.")
+                    .WithExample("rules", "check", "sigma/rules", "--format", "json");
+                rules.AddCommand<RulesTestCommand>("test")
+                    .WithDescription("Run SigmaHQ-style regression cases (info.yml + sample JSON) against the rules.")
+                    .WithExample("rules", "test", "sigma-regression/regression_data", "--rules", "sigma/rules", "--rules", "sigma/rules-emerging-threats");
+                rules.AddCommand<RulesListCommand>("list")
+                    .WithDescription("List the rules with level, status, logsource and ATT&CK techniques.")
+                    .WithExample("rules", "list", "--attack", "enterprise-attack.csv");
+            });
             config.AddBranch("bench", bench =>
             {
                 bench.SetDescription("Measure throughput on this machine.");
                 bench.AddCommand<BenchPipelineCommand>("pipeline")
                     .WithDescription("Demo pipeline events/s next to the read-and-tokenize limit and the Python reference, in one run.")
                     .WithExample("bench", "pipeline", "--events", "200000", "--runs", "3", "--baseline", "../shared/baseline");
+                bench.AddCommand<BenchDetectCommand>("detect")
+                    .WithDescription("Single-threaded normalize + detect events/s next to a JSON tokenize pass, and the compiled rule set's memory.")
+                    .WithExample("bench", "detect", "--rules", "sigma/rules", "--events", "logs/", "--bytes", "256m");
             });
             config.AddBranch("alerts", alerts =>
             {

@@ -90,4 +90,33 @@ public sealed class AuthenticationRulesTests
         detector.Flush(output);
         Assert.Equal(["Burst Of Logon Failures Against One Account"], output.Alerts.Select(a => a.Title));
     }
+
+    [Fact]
+    public void A_successful_SSH_login_after_a_brute_force_from_the_same_address_is_critical()
+    {
+        string Line(int second, string message) => $$"""{"@timestamp":"{{Events.T0.AddSeconds(second):O}}","host":"web01","program":"sshd","pid":{{second}},"message":"{{message}}"}""";
+        var lines = Enumerable.Range(0, 12).Select(i => Line(i * 5, $"Failed password for root from 203.0.113.77 port {40000 + i} ssh2")).ToList();
+        lines.Add(Line(300, "Accepted password for root from 203.0.113.77 port 41000 ssh2"));
+        lines.Add(Line(310, "Accepted publickey for deploy from 10.0.5.20 port 50432 ssh2: ED25519 SHA256:abc"));
+        var alerts = Run(lines.Select((l, i) => (Encoding.UTF8.GetBytes(l), new RecordRef("auth", i + 1))));
+
+        Assert.Contains(alerts, a => a.Title == "SSH Brute Force From One Source");
+        var login = Assert.Single(alerts, a => a.Title == "SSH Login Succeeded After Brute Force From The Same Source");
+        Assert.Equal(Severity.Critical, login.Severity);
+        Assert.Equal("203.0.113.77", login.GroupBy["src_ip"]);
+        Assert.DoesNotContain(alerts, a => a.Title is "SSH Authentication Success" or "SSH Failure Burst From One Source");
+    }
+
+    [Fact]
+    public void A_mistyped_password_then_a_login_is_not_a_brute_force()
+    {
+        string Line(int second, string message) => $$"""{"@timestamp":"{{Events.T0.AddSeconds(second):O}}","host":"web01","program":"sshd","pid":{{second}},"message":"{{message}}"}""";
+        var alerts = Run(new[]
+        {
+            Line(0, "Failed password for alice from 10.0.5.21 port 40000 ssh2"),
+            Line(4, "Failed password for alice from 10.0.5.21 port 40001 ssh2"),
+            Line(9, "Accepted password for alice from 10.0.5.21 port 40002 ssh2"),
+        }.Select((l, i) => (Encoding.UTF8.GetBytes(l), new RecordRef("auth", i + 1))));
+        Assert.Empty(alerts);
+    }
 }

@@ -111,6 +111,9 @@ public sealed class Event
 
     public RecordRef Ref { get; }
 
+    /// <summary>The raw JSON of an event read by ingest; empty for events built from a dictionary.</summary>
+    internal ReadOnlySpan<byte> RawJson => _table is null ? default : _table.Json;
+
     /// <summary>What the detector already learned about this event while evaluating it (which literals its fields contain).</summary>
     internal object? DetectionState { get; set; }
 
@@ -121,6 +124,10 @@ public sealed class Event
 
     public bool TryGet(string name, out FieldValue value) =>
         _table is not null ? _table.TryGet(name, out value) : _fields!.TryGetValue(name, out value);
+
+    /// <summary>Lookup by a name known to be interned (see <see cref="FieldTable"/>): the detection hot path.</summary>
+    internal bool TryGetInterned(string name, out FieldValue value) =>
+        _table is not null ? _table.TryGet(name, interned: true, out value) : _fields!.TryGetValue(name, out value);
 
     /// <summary>The text of a scalar field, or null when absent, null or a list.</summary>
     public string? GetText(string name) => TryGet(name, out var value) ? value.Text : null;

@@ -16,14 +16,20 @@ public sealed class FieldTable
     private FieldValue?[]? _decoded;
     private List<(string Name, FieldValue Value)>? _derived;
 
-    internal FieldTable(byte[] json, Slot[] slots, int count)
+    private readonly bool _namesInterned;
+
+    internal FieldTable(byte[] json, Slot[] slots, int count, bool namesInterned)
     {
         _json = json;
         _slots = slots;
         _count = count;
+        _namesInterned = namesInterned;
     }
 
     public int Count => _count + (_derived?.Count ?? 0);
+
+    /// <summary>The record as it arrived (what a keyword prefilter can scan without decoding every value).</summary>
+    internal ReadOnlySpan<byte> Json => _json;
 
     public string NameAt(int index) => index < _count ? _slots[index].Name : _derived![index - _count].Name;
 
@@ -56,7 +62,13 @@ public sealed class FieldTable
     /// Finds a field by name. Field names are interned where rules name them, so a reference comparison finds them
     /// first; an ordinal comparison catches names built at run time.
     /// </summary>
-    public bool TryGet(string name, out FieldValue value)
+    public bool TryGet(string name, out FieldValue value) => TryGet(name, interned: false, out value);
+
+    /// <summary>
+    /// Finds a field by a name the caller guarantees is the runtime's interned instance (compiled rules' field
+    /// names): when every name of this record is interned too, a reference comparison alone decides.
+    /// </summary>
+    internal bool TryGet(string name, bool interned, out FieldValue value)
     {
         var slots = _slots;
         for (var i = 0; i < _count; i++)
@@ -67,12 +79,16 @@ public sealed class FieldTable
                 return true;
             }
         }
-        for (var i = 0; i < _count; i++)
+        // Every name here is the runtime's interned instance: an interned name that did not match by reference is absent.
+        if (!(interned && _namesInterned))
         {
-            if (string.Equals(slots[i].Name, name, StringComparison.Ordinal))
+            for (var i = 0; i < _count; i++)
             {
-                value = ValueAt(i);
-                return true;
+                if (string.Equals(slots[i].Name, name, StringComparison.Ordinal))
+                {
+                    value = ValueAt(i);
+                    return true;
+                }
             }
         }
         if (_derived is not null)

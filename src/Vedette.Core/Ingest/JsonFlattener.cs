@@ -23,6 +23,7 @@ public sealed class JsonFlattener
     private FieldTable.Slot[] _slots = new FieldTable.Slot[64];
     private int _count;
     private int _property;
+    private bool _uninternedSeen;
 
     public JsonFlattener() => _nameLookup = _names.GetAlternateLookup<ReadOnlySpan<char>>();
 
@@ -32,6 +33,7 @@ public sealed class JsonFlattener
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth + 1, CommentHandling = JsonCommentHandling.Disallow });
         _count = 0;
         _property = 0;
+        _uninternedSeen = false;
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -48,7 +50,7 @@ public sealed class JsonFlattener
         {
             throw new FormatException($"malformed JSON at byte {ex.BytePositionInLine}: {FirstSentence(ex.Message)}", ex);
         }
-        return new FieldTable(json.ToArray(), _slots[.._count], _count);
+        return new FieldTable(json.ToArray(), _slots[.._count], _count, namesInterned: !_uninternedSeen);
     }
 
     /// <summary>Reads and decodes every field at once (tests and tools that want a dictionary).</summary>
@@ -161,13 +163,15 @@ public sealed class JsonFlattener
         {
             return interned;
         }
-        // The runtime's own instance when there is one: rules' field names are interned, so lookups compare references.
-        var canonical = string.IsInterned(name) ?? name;
-        // Hostile input with endless distinct names must not grow the table without bound.
-        if (_names.Count < MaxInternedNames)
+        // Hostile input with endless distinct names must not grow the table (or the runtime's pool) without bound.
+        if (_names.Count >= MaxInternedNames)
         {
-            _names[canonical] = canonical;
+            _uninternedSeen = true;
+            return name;
         }
+        // The runtime's pool, where rules' field names are too: a field lookup then compares references only.
+        var canonical = string.Intern(name);
+        _names[canonical] = canonical;
         return canonical;
     }
 

@@ -75,7 +75,18 @@ public sealed record DetectionMappings(FieldResolver Fields, LogSourceMap LogSou
                 aliases[name] = Yaml.Strings(map, name);
             }
         }
-        return new FieldResolver(prefixes, aliases);
+        var costs = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (Yaml.Map(root, "search-cost") is { } costMap)
+        {
+            foreach (var (key, value) in costMap.Children)
+            {
+                var name = ((YamlScalarNode)key).Value!;
+                costs[name] = int.TryParse(((YamlScalarNode)value).Value, out var cost) && cost >= 1
+                    ? cost
+                    : throw new RuleFormatException(Yaml.LineOf(value), $"search-cost of '{name}' must be a whole number of at least 1");
+            }
+        }
+        return new FieldResolver(prefixes, aliases, costs);
     }
 
     internal static LogSourceMap ParseLogSources(YamlMappingNode root)

@@ -12,8 +12,11 @@ public sealed class FieldResolver
     /// <summary>For a resolver with renames: where the fields it does not rename resolve (shared, so the plan sees one field).</summary>
     private FieldResolver? _parent;
 
-    public FieldResolver(IReadOnlyList<string> prefixes, IReadOnlyDictionary<string, IReadOnlyList<string>> aliases)
+    private readonly IReadOnlyDictionary<string, int> _costs;
+
+    public FieldResolver(IReadOnlyList<string> prefixes, IReadOnlyDictionary<string, IReadOnlyList<string>> aliases, IReadOnlyDictionary<string, int>? costs = null)
     {
+        _costs = costs ?? new Dictionary<string, int>();
         _prefixes = prefixes.Count == 0 ? [""] : prefixes;
         _aliases = aliases;
     }
@@ -28,11 +31,11 @@ public sealed class FieldResolver
         {
             return this;
         }
-        var renamed = new FieldResolver(_prefixes, _aliases) { _parent = this };
+        var renamed = new FieldResolver(_prefixes, _aliases, _costs) { _parent = this };
         foreach (var (sigmaName, eventName) in renames)
         {
             var target = Resolve(eventName);
-            renamed._resolved[sigmaName] = new FieldRef(sigmaName, target.Candidates);
+            renamed._resolved[sigmaName] = new FieldRef(sigmaName, target.Candidates, _costs.GetValueOrDefault(sigmaName, 1));
         }
         return renamed;
     }
@@ -63,7 +66,7 @@ public sealed class FieldResolver
             {
                 candidates.AddRange(aliases.Select(string.Intern));
             }
-            field = new FieldRef(name, [.. candidates.Distinct(StringComparer.Ordinal)]);
+            field = new FieldRef(name, [.. candidates.Distinct(StringComparer.Ordinal)], _costs.GetValueOrDefault(name, 1));
         }
         _resolved[name] = field;
         return field;

@@ -185,12 +185,15 @@ internal sealed class KeywordPredicate(IValueMatcher[] values, bool all) : IEven
 /// A field name resolved against the log shapes Vedette knows: the name as written first, then where other
 /// shapes nest it (Event.EventData.X, winlog.event_data.X). "$source" is the event's source kind.
 /// </summary>
-internal sealed class FieldRef(string name, string[] candidates)
+internal sealed class FieldRef(string name, string[] candidates, int cost = 1)
 {
     public string Name { get; } = name;
 
-    /// <summary>The field names tried in order; empty for "$source".</summary>
-    public string[] Candidates { get; } = candidates;
+    /// <summary>How expensive the field's values are to search, relative to a short field (mappings/fields.yml search-cost).</summary>
+    public int Cost { get; } = cost;
+
+    /// <summary>The field names tried in order, interned (the event lookup compares references); empty for "$source".</summary>
+    public string[] Candidates { get; } = [.. candidates.Select(string.Intern)];
 
     public bool TryGet(Event e, out FieldValue value)
     {
@@ -202,7 +205,7 @@ internal sealed class FieldRef(string name, string[] candidates)
         }
         foreach (var candidate in names)
         {
-            if (e.TryGet(candidate, out value))
+            if (e.TryGetInterned(candidate, out value))
             {
                 return true;
             }

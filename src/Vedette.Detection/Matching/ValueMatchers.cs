@@ -39,11 +39,18 @@ internal sealed class EndsWithMatcher(string value, StringComparison comparison)
 
 internal sealed class ContainsMatcher(string value, StringComparison comparison) : IValueMatcher
 {
+    // Text without letters (emoji, digits, punctuation) has no case: an ordinal search is the same test, and vectorised.
+    private readonly StringComparison _search = comparison == StringComparison.OrdinalIgnoreCase && Caseless.Is(value) ? StringComparison.Ordinal : comparison;
+
+    // With invariant globalization, a case-insensitive IndexOf runs a scalar loop; the BCL's string search is vectorised.
+    private readonly System.Buffers.SearchValues<string>? _ignoreCase =
+        comparison == StringComparison.OrdinalIgnoreCase && !Caseless.Is(value) && value.Length > 0 ? System.Buffers.SearchValues.Create([value], StringComparison.OrdinalIgnoreCase) : null;
+
     public string Value => value;
 
     public StringComparison Comparison => comparison;
 
-    public bool Matches(string text) => text.Contains(value, comparison);
+    public bool Matches(string text) => _ignoreCase is not null ? text.AsSpan().ContainsAny(_ignoreCase) : text.Contains(value, _search);
 
     public override string ToString() => $"contains '{value}'";
 }
@@ -71,7 +78,14 @@ internal sealed class RegexMatcher : IValueMatcher
     public RegexMatcher(string pattern, RegexOptions options)
     {
         _checked = new Regex(pattern, options | RegexOptions.CultureInvariant, Timeout);
+        Literal = RegexLiteral.Leading(pattern, options);
+        _literalComparison = (options & RegexOptions.IgnoreCase) != 0 ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
     }
+
+    private readonly StringComparison _literalComparison;
+
+    /// <summary>Text every match begins with (null when the pattern has no usable leading literal).</summary>
+    public string? Literal { get; }
 
     public string Pattern => _checked.ToString();
 
@@ -80,6 +94,10 @@ internal sealed class RegexMatcher : IValueMatcher
 
     public bool Matches(string text)
     {
+        if (Literal is not null && !text.Contains(Literal, _literalComparison))
+        {
+            return false;
+        }
         var regex = Volatile.Read(ref _engine) ?? Build();
         try
         {
@@ -338,4 +356,20 @@ internal sealed class NumericMatcher(NumericComparison comparison, double bound)
     }
 
     public override string ToString() => $"{comparison.ToString().ToLowerInvariant()} {bound}";
+}
+
+/// <summary>Whether a text reads the same in upper and lower case.</summary>
+internal static class Caseless
+{
+    public static bool Is(string text)
+    {
+        foreach (var c in text)
+        {
+            if (char.ToUpperInvariant(c) != char.ToLowerInvariant(c))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using Vedette.Detection.Matching;
 using Vedette.Domain;
 
@@ -14,8 +15,11 @@ internal sealed record Candidate(CompiledRule Rule, IEventPredicate? Residual, I
 /// </summary>
 internal sealed class CandidateGroup
 {
-    /// <summary>A field worth one search per event even without a gate: enough literals across the bucket's rules.</summary>
-    private const int LiteralsWorthASearch = 4;
+    /// <summary>
+    /// A costly field (a call trace, a script block) may gate only when the bucket's rules look for this many
+    /// literals in it: then one pass over it beats each rule searching it on its own.
+    /// </summary>
+    private const int LiteralsWorthASearch = 16;
 
     /// <summary>The literal index tracks searched fields in a 64-bit mask.</summary>
     private const int MaxSearchedFields = 64;
@@ -28,14 +32,19 @@ internal sealed class CandidateGroup
     /// <summary>Keyword gates: searched in every string value of the event.</summary>
     private readonly SearchedField? _keywords;
 
+    /// <summary>The same keyword gates, spelled as they appear in raw JSON, when they are all ASCII.</summary>
+    private readonly SearchedField? _rawKeywords;
+
     public CandidateGroup(IReadOnlyList<Candidate> candidates)
     {
-        var gates = candidates.Select(c => Gate.Of(c.Detection)).ToArray();
         var literals = new Dictionary<FieldRef, List<string>>();
         foreach (var candidate in candidates)
         {
             CollectLiterals(candidate.Detection, literals);
         }
+        bool Searchable(FieldRef field) =>
+            field.Cost < Gate.NeverGateCost || (literals.TryGetValue(field, out var list) && list.Count >= LiteralsWorthASearch);
+        var gates = candidates.Select(c => Gate.Of(c.Detection, Searchable)).ToArray();
         var searched = new List<FieldRef>();
         foreach (var gate in gates.OfType<Gate>())
         {
@@ -47,7 +56,6 @@ internal sealed class CandidateGroup
                 }
             }
         }
-        searched.AddRange(literals.Where(l => l.Value.Count >= LiteralsWorthASearch && !searched.Contains(l.Key)).Select(l => l.Key));
         // Past the mask's width a field keeps its gate role through ordinary evaluation (no literal reuse, still correct).
         var slots = searched.Take(MaxSearchedFields).Select((field, slot) => (field, slot)).ToDictionary(p => p.field, p => p.slot);
 
@@ -71,6 +79,7 @@ internal sealed class CandidateGroup
         _fields = [.. builders.Select(b => b.Build())];
         _needlesPerField = [.. builders.Select(b => b.Needles.Count)];
         _keywords = keywords.Needles.Count == 0 ? null : keywords.Build();
+        _rawKeywords = _keywords is not null && keywords.Needles.All(SpelledPredictablyInJson) ? keywords.BuildJsonSpellings() : null;
         Gated = _candidates.Length - _alwaysEvaluated.Length;
     }
 
@@ -88,8 +97,19 @@ internal sealed class CandidateGroup
         if (_keywords is not null)
         {
             found.Clear();
-            e.ForEachString((_keywords.Search, found), static (state, text) => state.Search.FindAll(text, state.found));
-            Mark(_keywords, found, marks, stamp, marked);
+            var raw = e.RawJson;
+            if (_rawKeywords is not null && !raw.IsEmpty)
+            {
+                // One scan of the record as written, instead of decoding every value: the literals are ASCII, and
+                // their JSON-escaped spellings are searched too.
+                _rawKeywords.Search.FindAll(scratch.Widen(raw), found);
+                Mark(_rawKeywords, found, marks, stamp, marked);
+            }
+            else
+            {
+                e.ForEachString((_keywords.Search, found), static (state, text) => state.Search.FindAll(text, state.found));
+                Mark(_keywords, found, marks, stamp, marked);
+            }
         }
         var index = scratch.Literals;
         index.Reset(_needlesPerField);
@@ -150,6 +170,22 @@ internal sealed class CandidateGroup
         }
     }
 
+    /// <summary>
+    /// Whether every JSON writer spells the literal in one of the ways searched for: printable ASCII, without the
+    /// characters some writers escape as \u00XX (' + &lt; &gt; &amp; `).
+    /// </summary>
+    private static bool SpelledPredictablyInJson(string literal)
+    {
+        foreach (var c in literal)
+        {
+            if (c is < ' ' and not ('\t' or '\n' or '\r') || c > '~' || c is '\'' or '+' or '<' or '>' or '&' or '`')
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static void Mark(SearchedField searched, List<int> found, int[] marks, int stamp, List<int> marked)
     {
         foreach (var needle in found)
@@ -176,13 +212,13 @@ internal sealed class CandidateGroup
             case FieldPredicate field:
                 foreach (var matcher in field.Values)
                 {
-                    if (Gate.LiteralOf(matcher) is { } literal)
+                    if (Gate.LiteralsOf(matcher) is { } found)
                     {
                         if (!literals.TryGetValue(field.Field, out var list))
                         {
                             literals[field.Field] = list = [];
                         }
-                        list.Add(literal);
+                        list.AddRange(found);
                     }
                 }
                 break;
@@ -208,7 +244,8 @@ internal sealed class CandidateGroup
     private static IEventPredicate Rewrite(IEventPredicate predicate, Dictionary<FieldRef, int> slots, List<FieldBuilder> builders) => predicate switch
     {
         FieldPredicate field when slots.TryGetValue(field.Field, out var slot) => Prefiltered(field, slot, builders[slot]),
-        AndPredicate and => new AndPredicate([.. and.Parts.Select(p => Rewrite(p, slots, builders))]),
+        // Cheap conditions first: an AND stops at the first that fails, so the order decides the cost, not the result.
+        AndPredicate and => new AndPredicate([.. and.Parts.Select(p => Rewrite(p, slots, builders)).OrderBy(Cost)]),
         OrPredicate or => new OrPredicate([.. or.Parts.Select(p => Rewrite(p, slots, builders))]),
         NotPredicate not => new NotPredicate(Rewrite(not.Inner, slots, builders)),
         _ => predicate,
@@ -216,24 +253,38 @@ internal sealed class CandidateGroup
 
     private static PrefilteredFieldPredicate Prefiltered(FieldPredicate field, int slot, FieldBuilder builder)
     {
-        var needles = new int[field.Values.Length];
+        var needles = new int[field.Values.Length][];
         var foundIsMatch = new bool[field.Values.Length];
         for (var i = 0; i < field.Values.Length; i++)
         {
             var matcher = field.Values[i];
-            if (Gate.LiteralOf(matcher) is { } literal)
+            // Only literals the search looks for can be read from the index: it searches for the gates' literals.
+            if (Gate.LiteralsOf(matcher) is { } literals && literals.All(builder.Has))
             {
-                needles[i] = builder.Id(literal);
+                needles[i] = [.. literals.Select(builder.Id)];
                 // Found case-insensitively is exactly what a case-insensitive "contains" asks.
-                foundIsMatch[i] = matcher is ContainsMatcher { Comparison: StringComparison.OrdinalIgnoreCase };
+                foundIsMatch[i] = matcher is ContainsMatcher { Comparison: StringComparison.OrdinalIgnoreCase }
+                    or Matching.Modifiers.ContainsAnyMatcher { Comparison: StringComparison.OrdinalIgnoreCase };
             }
             else
             {
-                needles[i] = -1;
+                needles[i] = [];
             }
         }
         return new PrefilteredFieldPredicate(field, slot, needles, foundIsMatch);
     }
+
+    /// <summary>A rough cost of evaluating a predicate, for ordering the parts of an AND.</summary>
+    private static int Cost(IEventPredicate predicate) => predicate switch
+    {
+        PrefilteredFieldPredicate => 1,
+        FieldPredicate field => field.Field.Cost * (field.Values.Any(v => v is RegexMatcher) ? 20 : 1 + (field.Values.Length / 8)),
+        KeywordPredicate => 100,
+        AndPredicate and => and.Parts.Sum(Cost),
+        OrPredicate or => or.Parts.Sum(Cost),
+        NotPredicate not => Cost(not.Inner),
+        _ => 2,
+    };
 
     /// <summary>Collects one searched field's literals: gate literals own candidates, the others only fill the index.</summary>
     private sealed class FieldBuilder(FieldRef? field)
@@ -242,6 +293,8 @@ internal sealed class CandidateGroup
         private readonly List<List<int>> _owners = [];
 
         public List<string> Needles { get; } = [];
+
+        public bool Has(string needle) => _ids.ContainsKey(needle);
 
         public int Id(string needle)
         {
@@ -267,6 +320,28 @@ internal sealed class CandidateGroup
         }
 
         public SearchedField Build() => new(field, new NeedleSearch(Needles), [.. _owners.Select(o => o.ToArray())]);
+
+        /// <summary>
+        /// The literals as a JSON writer may spell them inside a string (backslash and quote escaped, slashes
+        /// optionally escaped, as Suricata writes them), each owning what the plain literal owns.
+        /// </summary>
+        public SearchedField BuildJsonSpellings()
+        {
+            var spellings = new List<string>();
+            var owners = new List<int[]>();
+            for (var id = 0; id < Needles.Count; id++)
+            {
+                var owned = id < _owners.Count ? _owners[id].ToArray() : [];
+                var escaped = Needles[id].Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)
+                    .Replace("\t", "\\t", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal).Replace("\r", "\\r", StringComparison.Ordinal);
+                foreach (var spelling in new[] { escaped, escaped.Replace("/", "\\/", StringComparison.Ordinal) }.Distinct(StringComparer.Ordinal))
+                {
+                    spellings.Add(spelling);
+                    owners.Add(owned);
+                }
+            }
+            return new(field, new NeedleSearch(spellings), [.. owners]);
+        }
     }
 
     private sealed record SearchedField(FieldRef? Field, NeedleSearch Search, int[][] Owners);
@@ -283,6 +358,19 @@ internal sealed class PlanScratch
     public List<int> Marked { get; } = [];
 
     public LiteralIndex Literals { get; } = new();
+
+    private char[] _wide = new char[4096];
+
+    /// <summary>The bytes as Latin-1 characters: ASCII stays itself, so ASCII literals can be searched in raw UTF-8.</summary>
+    public ReadOnlySpan<char> Widen(ReadOnlySpan<byte> bytes)
+    {
+        if (_wide.Length < bytes.Length)
+        {
+            _wide = new char[Math.Max(bytes.Length, _wide.Length * 2)];
+        }
+        var count = Encoding.Latin1.GetChars(bytes, _wide);
+        return _wide.AsSpan(0, count);
+    }
 
     /// <summary>A mark array at least <paramref name="size"/> long and a fresh stamp: entries equal to it are marked in this round.</summary>
     public int[] Marks(int size, out int stamp)

@@ -13,6 +13,12 @@ internal sealed class Gate
     /// <summary>Literals shorter than this occur in almost every value and would let every event through.</summary>
     public const int MinimumNeedle = 3;
 
+    /// <summary>
+    /// Fields this costly to search (long call traces, script blocks) gate only where their bucket searches them
+    /// anyway for many literals: a rule with one literal there is cheaper to evaluate directly, cheap conditions first.
+    /// </summary>
+    public const int NeverGateCost = 8;
+
     private Gate(List<(FieldRef? Field, string Needle)> needles) => Needles = needles;
 
     /// <summary>Field and literal pairs; a null field means "any string field" (keyword searches).</summary>
@@ -21,20 +27,26 @@ internal sealed class Gate
     /// <summary>The weakest needle: a gate is as selective as its shortest literal.</summary>
     private int Shortest => Needles.Min(n => n.Needle.Length);
 
+    /// <summary>Selectivity per unit of search cost: long literals in cheap fields make the best gates.</summary>
+    private double Score => (double)Shortest / Needles.Max(n => n.Field?.Cost ?? NeverGateCost);
+
     /// <summary>A gate for the predicate, or null when nothing guarantees a literal (negations, regexes, numbers).</summary>
-    public static Gate? Of(IEventPredicate predicate)
+    public static Gate? Of(IEventPredicate predicate) => Of(predicate, static field => field.Cost < NeverGateCost);
+
+    /// <summary>A gate using only fields the caller will search (<paramref name="searched"/>).</summary>
+    public static Gate? Of(IEventPredicate predicate, Func<FieldRef, bool> searched)
     {
         switch (predicate)
         {
             case FieldPredicate field:
-                return OfValues(field.Field, field.Values, field.All);
+                return searched(field.Field) ? OfValues(field.Field, field.Values, field.All) : null;
             case KeywordPredicate keyword:
                 return OfValues(null, keyword.Values, keyword.All);
             case AndPredicate and:
                 Gate? best = null;
                 foreach (var part in and.Parts)
                 {
-                    if (Of(part) is { } gate && (best is null || Better(gate, best)))
+                    if (Of(part, searched) is { } gate && (best is null || Better(gate, best)))
                     {
                         best = gate;
                     }
@@ -44,7 +56,7 @@ internal sealed class Gate
                 var union = new List<(FieldRef?, string)>();
                 foreach (var part in or.Parts)
                 {
-                    if (Of(part) is not { } gate)
+                    if (Of(part, searched) is not { } gate)
                     {
                         return null;
                     }
@@ -61,7 +73,7 @@ internal sealed class Gate
         var needles = new List<(FieldRef?, string)>();
         foreach (var matcher in values)
         {
-            if (LiteralOf(matcher) is not { } literal)
+            if (LiteralsOf(matcher) is not { } literals)
             {
                 // One value without a usable literal can match on its own (unless all values must): no gate from "any of".
                 if (!all)
@@ -70,7 +82,12 @@ internal sealed class Gate
                 }
                 continue;
             }
-            needles.Add((field, literal));
+            if (all && literals.Length > 1)
+            {
+                // Under |all this value must match, so one of its alternatives must occur: a gate of its own, not addable to the others'.
+                continue;
+            }
+            needles.AddRange(literals.Select(literal => (field, literal)));
         }
         if (needles.Count == 0)
         {
@@ -80,20 +97,52 @@ internal sealed class Gate
         return all ? new Gate([needles.MaxBy(n => n.Item2.Length)]) : new Gate(needles);
     }
 
-    /// <summary>The lower-cased literal a matcher tests for, when it is a plain literal test a search can find.</summary>
-    public static string? LiteralOf(IValueMatcher matcher)
+    /// <summary>
+    /// The lower-cased literals a matcher needs, one of which any matching value contains; null when it needs none
+    /// a search can find (numbers, networks, regular expressions without a leading literal).
+    /// </summary>
+    public static string[]? LiteralsOf(IValueMatcher matcher)
     {
-        var literal = matcher switch
+        switch (matcher)
         {
-            EqualsMatcher m => m.Value,
-            StartsWithMatcher m => m.Value,
-            EndsWithMatcher m => m.Value,
-            ContainsMatcher m => m.Value,
-            _ => null,
-        };
-        return literal is not null && literal.Length >= MinimumNeedle && Ascii.IsValid(literal) ? literal.ToLowerInvariant() : null;
+            case EqualsMatcher m:
+                return Usable(m.Value);
+            case StartsWithMatcher m:
+                return Usable(m.Value);
+            case EndsWithMatcher m:
+                return Usable(m.Value);
+            case ContainsMatcher m:
+                return Usable(m.Value);
+            case WildcardMatcher m:
+                return Usable(m.LongestLiteral);
+            case RegexMatcher m:
+                return Usable(m.Literal);
+            case Matching.Modifiers.ContainsAnyMatcher m:
+                return All(m.Values.Select(Usable));
+            case Matching.Modifiers.AnyOfMatcher m when m.Alternatives.Length > 0:
+                return All(m.Alternatives.Select(LiteralsOf));
+            default:
+                return null;
+        }
+    }
+
+    private static string[]? Usable(string? literal) =>
+        literal is not null && literal.Length >= MinimumNeedle && (Ascii.IsValid(literal) || Caseless.Is(literal)) ? [literal.ToLowerInvariant()] : null;
+
+    private static string[]? All(IEnumerable<string[]?> parts)
+    {
+        var all = new List<string>();
+        foreach (var part in parts)
+        {
+            if (part is null)
+            {
+                return null;
+            }
+            all.AddRange(part);
+        }
+        return all.Count == 0 ? null : [.. all.Distinct(StringComparer.Ordinal)];
     }
 
     private static bool Better(Gate candidate, Gate current) =>
-        candidate.Shortest > current.Shortest || (candidate.Shortest == current.Shortest && candidate.Needles.Count < current.Needles.Count);
+        candidate.Score > current.Score || (candidate.Score == current.Score && candidate.Needles.Count < current.Needles.Count);
 }

@@ -56,13 +56,13 @@ internal sealed class LiteralIndex
 /// event's <see cref="LiteralIndex"/>; only a literal that occurs is checked exactly (a prefix or suffix test, or
 /// a case-sensitive comparison). Without an index (another caller) it behaves exactly as the original.
 /// </summary>
-internal sealed class PrefilteredFieldPredicate(FieldPredicate original, int field, int[] needles, bool[] foundIsMatch) : IEventPredicate
+internal sealed class PrefilteredFieldPredicate(FieldPredicate original, int field, int[][] needles, bool[] foundIsMatch) : IEventPredicate
 {
     public bool Matches(Event e)
     {
         if (e.DetectionState is not LiteralIndex index || (index.Searched & (1UL << field)) == 0)
         {
-            return original.Matches(e) ;
+            return original.Matches(e);
         }
         if (!original.Field.TryGet(e, out var value) || value.IsNull)
         {
@@ -92,10 +92,19 @@ internal sealed class PrefilteredFieldPredicate(FieldPredicate original, int fie
 
     private bool Holds(LiteralIndex index, FieldValue value, IValueMatcher matcher, int i)
     {
-        var needle = needles[i];
-        if (needle >= 0)
+        var ids = needles[i];
+        if (ids.Length > 0)
         {
-            if (!index.Contains(field, needle))
+            var any = false;
+            foreach (var id in ids)
+            {
+                if (index.Contains(field, id))
+                {
+                    any = true;
+                    break;
+                }
+            }
+            if (!any)
             {
                 return false;
             }

@@ -3,18 +3,30 @@ using System.Buffers;
 namespace Vedette.Detection.Plan;
 
 /// <summary>
-/// Finds which of many literals occur in a value, case-insensitively, in one pass: the BCL's vectorised
-/// multi-string search finds the candidate positions, a trie from each position names the literals found there.
-/// Literals are ASCII (the gate refuses others), so folding is a simple ASCII lower-casing.
+/// Finds which of many literals occur in a value, case-insensitively, in one pass. Small literal sets (most
+/// buckets) run as an Aho-Corasick automaton compiled to a dense transition table: one table look-up per
+/// character, every occurrence found, however often literals repeat (call traces repeat "c:\windows\system32\"
+/// a dozen times). Large sets, whose table would be too big, use the BCL's vectorised multi-string search to
+/// find candidate positions and a trie to name the literals there. Literals are ASCII or caseless (the gate
+/// refuses others), so folding is ASCII lower-casing.
 /// </summary>
 internal sealed class NeedleSearch
 {
-    private readonly SearchValues<string> _any;
+    /// <summary>Transition tables above this many entries (16-bit states: 8 MB) fall back to the multi-string search.</summary>
+    private const int MaxTableEntries = 1 << 22;
+
+    /// <summary>
+    /// Up to this many literals the BCL search is vectorised (Teddy): the automaton then jumps with it over text
+    /// where no literal can start, and steps character by character only where one might.
+    /// </summary>
+    private const int VectorisedSkipNeedles = 64;
+
+    private readonly Automaton? _automaton;
+    private readonly SearchValues<string>? _any;
     private readonly List<Node> _nodes = [new Node()];
 
     public NeedleSearch(IReadOnlyList<string> needles)
     {
-        _any = SearchValues.Create([.. needles], StringComparison.OrdinalIgnoreCase);
         for (var id = 0; id < needles.Count; id++)
         {
             var node = 0;
@@ -24,15 +36,25 @@ internal sealed class NeedleSearch
             }
             (_nodes[node].Ends ??= []).Add(id);
         }
+        _automaton = Automaton.TryBuild(_nodes, MaxTableEntries);
+        if (_automaton is null || needles.Count <= VectorisedSkipNeedles)
+        {
+            _any = SearchValues.Create([.. needles], StringComparison.OrdinalIgnoreCase);
+        }
     }
 
     /// <summary>Adds the id of every literal occurring in <paramref name="text"/> to <paramref name="found"/> (possibly more than once).</summary>
     public void FindAll(ReadOnlySpan<char> text, List<int> found)
     {
+        if (_automaton is { } automaton)
+        {
+            automaton.FindAll(text, _any, found);
+            return;
+        }
         var offset = 0;
         while (offset < text.Length)
         {
-            var at = text[offset..].IndexOfAny(_any);
+            var at = text[offset..].IndexOfAny(_any!);
             if (at < 0)
             {
                 return;
@@ -84,5 +106,137 @@ internal sealed class NeedleSearch
         public List<(char Label, int Target)>? Children { get; set; }
 
         public List<int>? Ends { get; set; }
+    }
+
+    /// <summary>The trie as a deterministic automaton over the literals' own characters (all others are one class).</summary>
+    private sealed class Automaton
+    {
+        private readonly byte[] _ascii;
+        private readonly Dictionary<char, int> _other;
+        private readonly int _classes;
+        private readonly ushort[] _next;
+        private readonly int[] _outputStart;
+        private readonly int[] _outputs;
+
+        private Automaton(byte[] ascii, Dictionary<char, int> other, int classes, ushort[] next, int[] outputStart, int[] outputs)
+        {
+            _ascii = ascii;
+            _other = other;
+            _classes = classes;
+            _next = next;
+            _outputStart = outputStart;
+            _outputs = outputs;
+        }
+
+        public static Automaton? TryBuild(List<Node> nodes, int maxEntries)
+        {
+            // Character classes: 0 for every character no literal has, one per distinct (folded) literal character.
+            var ascii = new byte[128];
+            var other = new Dictionary<char, int>();
+            var classes = 1;
+            foreach (var node in nodes)
+            {
+                foreach (var (label, _) in node.Children ?? [])
+                {
+                    if (label < 128 ? ascii[label] == 0 : !other.ContainsKey(label))
+                    {
+                        if (classes == 255)
+                        {
+                            return null;
+                        }
+                        if (label < 128)
+                        {
+                            ascii[label] = (byte)classes;
+                        }
+                        else
+                        {
+                            other[label] = classes;
+                        }
+                        classes++;
+                    }
+                }
+            }
+            // Upper-case ASCII letters share their lower-case class.
+            for (var c = 'A'; c <= 'Z'; c++)
+            {
+                ascii[c] = ascii[c | 0x20];
+            }
+            if ((long)nodes.Count * classes > maxEntries || nodes.Count > ushort.MaxValue)
+            {
+                return null;
+            }
+            int ClassOf(char c) => c < 128 ? ascii[c] : other.GetValueOrDefault(c);
+
+            // Breadth-first: failure links, then the full transition table and the outputs along failure chains.
+            var next = new ushort[nodes.Count * classes];
+            var fail = new int[nodes.Count];
+            var order = new List<int>(nodes.Count) { 0 };
+            for (var head = 0; head < order.Count; head++)
+            {
+                var state = order[head];
+                var children = nodes[state].Children ?? [];
+                for (var cls = 0; cls < classes; cls++)
+                {
+                    next[(state * classes) + cls] = state == 0 ? (ushort)0 : next[(fail[state] * classes) + cls];
+                }
+                foreach (var (label, target) in children)
+                {
+                    var cls = ClassOf(label);
+                    fail[target] = state == 0 ? 0 : next[(fail[state] * classes) + cls];
+                    next[(state * classes) + cls] = (ushort)target;
+                    order.Add(target);
+                }
+            }
+            var outputStart = new int[nodes.Count + 1];
+            var outputs = new List<int>();
+            var perState = new List<int>[nodes.Count];
+            foreach (var state in order)
+            {
+                var list = new List<int>(nodes[state].Ends ?? []);
+                if (state != 0)
+                {
+                    list.AddRange(perState[fail[state]]);
+                }
+                perState[state] = list;
+            }
+            for (var state = 0; state < nodes.Count; state++)
+            {
+                outputStart[state] = outputs.Count;
+                outputs.AddRange(perState[state]);
+            }
+            outputStart[nodes.Count] = outputs.Count;
+            return new Automaton(ascii, other, classes, next, outputStart, [.. outputs]);
+        }
+
+        public void FindAll(ReadOnlySpan<char> text, SearchValues<string>? skip, List<int> found)
+        {
+            var next = _next;
+            var ascii = _ascii;
+            var classes = _classes;
+            var state = 0;
+            var position = 0;
+            while (position < text.Length)
+            {
+                if (state == 0 && skip is not null)
+                {
+                    // Back at the root: nothing is half-matched, so jump to where the next literal could begin.
+                    var at = text[position..].IndexOfAny(skip);
+                    if (at < 0)
+                    {
+                        return;
+                    }
+                    position += at;
+                }
+                var c = text[position++];
+                var cls = c < 128 ? ascii[c] : (_other.Count == 0 ? 0 : _other.GetValueOrDefault(c));
+                state = next[(state * classes) + cls];
+                var start = _outputStart[state];
+                var end = _outputStart[state + 1];
+                for (var i = start; i < end; i++)
+                {
+                    found.Add(_outputs[i]);
+                }
+            }
+        }
     }
 }

@@ -109,7 +109,7 @@ internal sealed class DetectionCompiler(FieldResolver fields, IReadOnlyDictionar
                     field, fields.Resolve(ReferencedField(key, v, line)), chain.ReferenceStartsWith, chain.ReferenceEndsWith, comparison))];
                 return chain.All ? All(references) : Any(references);
         }
-        var matchers = values.OfType<string>().Select(v => _values.Compile(v, chain, keyword: false, line)).ToArray();
+        var matchers = MergeSubstrings(values.OfType<string>().Select(v => _values.Compile(v, chain, keyword: false, line)).ToArray(), chain.All);
         IEventPredicate? valuePredicate = matchers.Length > 0 ? new FieldPredicate(field, matchers, chain.All) : null;
         if (!values.Contains(null))
         {
@@ -127,4 +127,32 @@ internal sealed class DetectionCompiler(FieldResolver fields, IReadOnlyDictionar
     private static IEventPredicate All(IEventPredicate[] parts) => parts.Length == 1 ? parts[0] : new AndPredicate(parts);
 
     private static IEventPredicate Any(IEventPredicate[] parts) => parts.Length == 1 ? parts[0] : new OrPredicate(parts);
+
+    /// <summary>
+    /// "Any of these substrings" written as a long list (SigmaHQ has rules with 200) becomes one multi-substring
+    /// search over the value instead of one search per substring. Under |all every one must be found: left alone.
+    /// </summary>
+    private static IValueMatcher[] MergeSubstrings(IValueMatcher[] matchers, bool all)
+    {
+        const int worthMerging = 4;
+        if (all || matchers.Length < worthMerging)
+        {
+            return matchers;
+        }
+        var merged = new List<IValueMatcher>();
+        foreach (var group in matchers.OfType<ContainsMatcher>().Where(m => m.Value.Length > 0).GroupBy(m => m.Comparison))
+        {
+            var substrings = group.Select(m => m.Value).Distinct(StringComparer.Ordinal).ToArray();
+            if (substrings.Length >= worthMerging)
+            {
+                merged.Add(new Matching.Modifiers.ContainsAnyMatcher(substrings, group.Key));
+            }
+            else
+            {
+                merged.AddRange(group);
+            }
+        }
+        merged.AddRange(matchers.Where(m => m is not ContainsMatcher { Value.Length: > 0 }));
+        return [.. merged];
+    }
 }

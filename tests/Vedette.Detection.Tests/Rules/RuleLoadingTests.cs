@@ -57,4 +57,45 @@ public sealed class RuleLoadingTests
         var strict = Mappings with { LogSources = new Detection.Mappings.LogSourceMap(Mappings.LogSources.Mappings, sourceKindFallback: false) };
         Assert.Contains("no mapping for logsource okta/okta", Assert.Single(RuleSet.FromYaml(rule, strict).Errors).Reason, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_YAML_alias_bomb_is_refused_before_its_tree_is_built()
+    {
+        var bomb = new System.Text.StringBuilder("title: bomb\nid: x\nlogsource:\n  product: windows\na0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for (var i = 1; i < 12; i++)
+        {
+            bomb.Append($"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]\n");
+        }
+        bomb.Append("detection:\n  sel:\n    EventID: *a11\n  condition: sel\n");
+        var rules = RuleSet.FromYaml(bomb.ToString(), Mappings, "bomb.yml");
+        var error = Assert.Single(rules.Errors);
+        Assert.Contains("YAML anchors are not allowed", error.Reason, StringComparison.Ordinal);
+        Assert.Equal(5, error.Source.Line);
+        Assert.Empty(rules.Rules);
+    }
+
+    [Fact]
+    public void A_rule_file_of_ten_megabytes_is_refused_with_its_size_and_the_others_load()
+    {
+        var folder = Directory.CreateTempSubdirectory("vedette-rules-");
+        try
+        {
+            File.WriteAllText(Path.Combine(folder.FullName, "good.yml"), Good);
+            using (var big = File.CreateText(Path.Combine(folder.FullName, "huge.yml")))
+            {
+                big.Write("title: huge\nid: y\ndescription: '");
+                big.Write(new string('x', 10 * 1024 * 1024));
+                big.Write("'\n");
+            }
+            var rules = RuleSet.Load([folder.FullName], Mappings);
+            var error = Assert.Single(rules.Errors);
+            Assert.EndsWith("huge.yml", error.Source.File, StringComparison.Ordinal);
+            Assert.Contains("rule files are limited to 1,048,576", error.Reason, StringComparison.Ordinal);
+            Assert.Single(rules.Rules);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
 }

@@ -35,7 +35,7 @@ internal sealed class BenchDetectInput
         var data = new byte[bytes];
         var records = new List<(int Start, int Length)>();
         var used = 0;
-        var source = new InputSource(paths, new InputOptions { SyslogYear = TimeProvider.System.GetUtcNow().Year });
+        var source = new InputSource(paths, new InputOptions { SyslogYear = TimeProvider.System.GetUtcNow().Year, SyslogNotAfter = TimeProvider.System.GetUtcNow() });
         await foreach (var batch in source.ReadAsync(errors, cancellationToken))
         {
             using (batch)

@@ -52,7 +52,7 @@ internal sealed class HuntCommand : AsyncCommand<HuntSettings>
         var rules = RuleSets.Load(settings.RulePaths, settings.Mapping);
         RuleSets.ReportLoadErrors(rules);
         var catalog = RulesAttack.LoadCatalog(settings.Attack);
-        var source = new InputSource(settings.Paths, new InputOptions { SyslogYear = settings.SyslogYear ?? time.GetUtcNow().Year });
+        var source = new InputSource(settings.Paths, new InputOptions { SyslogYear = settings.SyslogYear ?? time.GetUtcNow().Year, SyslogNotAfter = settings.SyslogYear is null ? time.GetUtcNow() : null });
         var hunt = new HuntRun(rules, settings.ParsedMinLevel, time);
 
         var clock = Stopwatch.StartNew();

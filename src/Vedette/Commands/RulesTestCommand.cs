@@ -46,7 +46,7 @@ internal sealed class RulesTestCommand : AsyncCommand<RulesTestSettings>
         var rules = RuleSets.Load(settings.Rules, settings.Mapping);
         RuleSets.ReportLoadErrors(rules);
         var loaded = rules.Rules.Select(r => r.Meta.Id).ToHashSet(StringComparer.Ordinal);
-        var options = new InputOptions { SyslogYear = TimeProvider.System.GetUtcNow().Year };
+        var options = new InputOptions { SyslogYear = TimeProvider.System.GetUtcNow().Year, SyslogNotAfter = TimeProvider.System.GetUtcNow() };
         var outcomes = new List<RegressionOutcome>();
         foreach (var info in Directory.EnumerateFiles(settings.Cases, "info.yml", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {

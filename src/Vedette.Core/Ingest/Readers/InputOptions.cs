@@ -14,6 +14,13 @@ public sealed record InputOptions
     /// </summary>
     public required int SyslogYear { get; init; }
 
+    /// <summary>
+    /// When set (the year was not given, so it is the current one), a syslog timestamp that would fall more than a day
+    /// after this moment belongs to the previous year: a December log read in January is last year's, as syslog
+    /// daemons read it.
+    /// </summary>
+    public DateTimeOffset? SyslogNotAfter { get; init; }
+
     /// <summary>A longer record (line, JSON value) is reported and skipped; the rest of the file is read.</summary>
     public int MaxRecordBytes { get; init; } = DefaultMaxRecordBytes;
 

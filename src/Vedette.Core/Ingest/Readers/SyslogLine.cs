@@ -20,25 +20,25 @@ internal static class SyslogLine
     public static bool IsSyslog(ReadOnlySpan<byte> line)
     {
         using var json = new Utf8JsonWriter(Stream.Null);
-        return System.Text.Unicode.Utf8.IsValid(line) && TryWrite(line, 2024, json, out _);
+        return System.Text.Unicode.Utf8.IsValid(line) && TryWrite(line, 2024, null, json, out _);
     }
 
     /// <summary>Writes the line as one JSON object; false, writing nothing, when it has no syslog header.</summary>
-    public static bool TryWrite(ReadOnlySpan<byte> line, int year, Utf8JsonWriter json, [NotNullWhen(false)] out string? problem)
+    public static bool TryWrite(ReadOnlySpan<byte> line, int year, DateTimeOffset? notAfter, Utf8JsonWriter json, [NotNullWhen(false)] out string? problem)
     {
         var rest = line;
         if (SkipPriority(ref rest) && rest.StartsWith("1 "u8))
         {
             return TryWrite5424(rest[2..], json, out problem);
         }
-        return TryWrite3164(rest, year, json, out problem);
+        return TryWrite3164(rest, year, notAfter, json, out problem);
     }
 
-    private static bool TryWrite3164(ReadOnlySpan<byte> rest, int year, Utf8JsonWriter json, [NotNullWhen(false)] out string? problem)
+    private static bool TryWrite3164(ReadOnlySpan<byte> rest, int year, DateTimeOffset? notAfter, Utf8JsonWriter json, [NotNullWhen(false)] out string? problem)
     {
         DateTimeOffset? classic = null;
         string? iso = null;
-        if (TryClassicTimestamp(ref rest, year, out var timestamp, out problem))
+        if (TryClassicTimestamp(ref rest, year, notAfter, out var timestamp, out problem))
         {
             classic = timestamp;
         }
@@ -173,7 +173,7 @@ internal static class SyslogLine
     }
 
     /// <summary>"Mmm dd hh:mm:ss " (the day space-padded or not); false with no problem when the line does not start with a month.</summary>
-    private static bool TryClassicTimestamp(ref ReadOnlySpan<byte> rest, int year, out DateTimeOffset timestamp, out string? problem)
+    private static bool TryClassicTimestamp(ref ReadOnlySpan<byte> rest, int year, DateTimeOffset? notAfter, out DateTimeOffset timestamp, out string? problem)
     {
         timestamp = default;
         problem = null;
@@ -206,6 +206,10 @@ internal static class SyslogLine
             return false;
         }
         timestamp = new DateTimeOffset(year, month, day, hour, minute, second, TimeSpan.Zero);
+        if (notAfter is { } limit && timestamp > limit.AddDays(1) && (month != 2 || day != 29 || DateTime.IsLeapYear(year - 1)))
+        {
+            timestamp = timestamp.AddYears(-1);
+        }
         rest = after[(daySpace + 9)..].TrimStart((byte)' ');
         return true;
     }

@@ -53,7 +53,7 @@ internal sealed class SyslogReader(InputOptions options)
         {
             buffer.ResetWrittenCount();
             json.Reset(buffer);
-            if (SyslogLine.TryWrite(line, options.SyslogYear, json, out problem))
+            if (SyslogLine.TryWrite(line, options.SyslogYear, options.SyslogNotAfter, json, out problem))
             {
                 json.Flush();
                 return batches.Add(buffer.WrittenSpan, number);

@@ -13,7 +13,7 @@ public sealed class SyslogLineTests
     {
         var buffer = new ArrayBufferWriter<byte>();
         using var json = new Utf8JsonWriter(buffer);
-        if (!SyslogLine.TryWrite(Encoding.UTF8.GetBytes(line), year, json, out _))
+        if (!SyslogLine.TryWrite(Encoding.UTF8.GetBytes(line), year, null, json, out _))
         {
             return null;
         }
@@ -101,5 +101,23 @@ public sealed class SyslogLineTests
         Assert.Equal("103.99.0.122", record.Event.GetText("src_ip"));
         Assert.Equal("admin", record.Event.GetText("user"));
         Assert.Equal("failure", record.Event.GetText("outcome"));
+    }
+
+    [Fact]
+    public void Without_a_given_year_a_date_after_today_is_last_years()
+    {
+        var now = new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
+        string Timestamp(string line)
+        {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
+            {
+                Assert.True(SyslogLine.TryWrite(Encoding.UTF8.GetBytes(line), now.Year, now, json, out _));
+            }
+            using var document = System.Text.Json.JsonDocument.Parse(buffer.WrittenMemory);
+            return document.RootElement.GetProperty("@timestamp").GetString()!;
+        }
+        Assert.StartsWith("2025-12-10T06:55:46", Timestamp("Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user webmaster from 173.234.31.186"), StringComparison.Ordinal);
+        Assert.StartsWith("2026-11-28T06:55:46", Timestamp("Nov 28 06:55:46 LabSZ sshd[24200]: Invalid user webmaster from 173.234.31.186"), StringComparison.Ordinal);
     }
 }

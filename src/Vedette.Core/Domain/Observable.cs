@@ -19,6 +19,9 @@ public enum ObservableType
     Host,
     Process,
     File,
+
+    /// <summary>An autonomous system number (Spamhaus ASN-DROP), canonical "AS64496".</summary>
+    Asn,
 }
 
 /// <summary>
@@ -62,6 +65,7 @@ public readonly record struct Observable(ObservableType Type, string Value)
             ObservableType.User => CanonicalUser(text),
             ObservableType.Host => CanonicalHost(text),
             ObservableType.Process or ObservableType.File => text.Trim('"'),
+            ObservableType.Asn => CanonicalAsn(text),
             _ => null,
         };
         if (value is null)
@@ -287,6 +291,12 @@ public readonly record struct Observable(ObservableType Type, string Value)
         return name.ToLowerInvariant();
     }
 
+    private static string? CanonicalAsn(string text)
+    {
+        var digits = text.StartsWith("AS", StringComparison.OrdinalIgnoreCase) ? text.AsSpan(2) : text.AsSpan();
+        return uint.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) ? $"AS{number}" : null;
+    }
+
     private static string? CanonicalHost(string text) =>
         text is "-" or "localhost" ? null : text.TrimEnd('.').ToLowerInvariant();
 
@@ -310,6 +320,7 @@ public static class ObservableTypes
         ObservableType.Host => "host",
         ObservableType.Process => "process",
         ObservableType.File => "file",
+        ObservableType.Asn => "asn",
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
     };
 

@@ -63,4 +63,10 @@ public sealed class FeedReadResult
 
     /// <summary>Entries read but not usable (reported to the error report with their position).</summary>
     public int Rejected { get; set; }
+
+    /// <summary>
+    /// Why the feed could not be read to its end (cut off, not JSON, over the size cap), or null. An update whose read
+    /// failed changes nothing: a half-read feed would silently drop the indicators it did not reach.
+    /// </summary>
+    public string? Failure { get; set; }
 }

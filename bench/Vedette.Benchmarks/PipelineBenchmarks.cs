@@ -4,6 +4,8 @@ using Vedette.Detect;
 using Vedette.Detection;
 using Vedette.Detection.Mappings;
 using Vedette.Enrich;
+using Vedette.Enrich.Intel;
+using Vedette.Enrich.Intel.Readers;
 using Vedette.Ingest;
 using Vedette.Pipeline;
 using Vedette.Simulation;
@@ -26,7 +28,7 @@ public class PipelineBenchmarks
     private string _input = "";
     private DetectionMappings _mappings = null!;
     private RuleSet _rules = null!;
-    private IndicatorSet _indicators = null!;
+    private IntelSnapshot _indicators = null!;
     private AssetInventory _inventory = null!;
     private int _run;
 
@@ -47,7 +49,10 @@ public class PipelineBenchmarks
         using (var feed = new StringWriter())
         {
             Truth.WriteFeed(feed, simulation.KnownBadIndicators);
-            _indicators = new IndicatorSet(PlainListFeed.Read(new StringReader(feed.ToString()), "demo", 90, DateTimeOffset.UtcNow, errors));
+            var definition = new FeedDefinition { Name = "demo", Kind = FeedKind.List, Location = "demo", DefaultScore = 90 };
+            var location = new MemoryFeedLocation("demo", System.Text.Encoding.UTF8.GetBytes(feed.ToString()));
+            var listed = FeedReaders.For(FeedKind.List).ReadAsync(location, definition, errors, CancellationToken.None).GetAwaiter().GetResult();
+            _indicators = IntelSnapshot.Build([new IntelFeed("demo", listed.Indicators)], DateTimeOffset.UtcNow);
         }
         using (var inventory = new StringWriter())
         {
@@ -86,13 +91,13 @@ public class PipelineBenchmarks
         var time = TimeProvider.System;
         var database = Path.Combine(_folder, $"run{_run++}", "vedette.db");
         await using var store = await SqliteStore.OpenAsync(database, time, CancellationToken.None);
-        var indicators = new IndicatorStore();
+        var indicators = new IntelStore();
         indicators.Swap(_indicators);
         var errors = new ErrorReport();
         var pipeline = new EventPipeline(
             new RecordNormalizer(time),
             new CompositeDetector([new SigmaDetector(_rules, time), new IndicatorMatchDetector(indicators, _mappings.Observables, time)]),
-            new CompositeEnricher([new IntelEnricher(indicators), new AssetEnricher(_inventory)]),
+            new CompositeEnricher([new IntelEnricher(indicators, time), new AssetEnricher(_inventory)]),
             new IncidentGrouper(new GroupingOptions(), time),
             store,
             [],

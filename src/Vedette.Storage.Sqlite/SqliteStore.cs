@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Vedette.Domain;
+using Vedette.Enrich.Intel;
 using Vedette.Storage.Sqlite.Schema;
 
 namespace Vedette.Storage.Sqlite;
@@ -22,7 +23,7 @@ public sealed class SqliteStore : IStore
     private readonly TransitionRows _transitions;
     private readonly BatchWriter _batches;
     private readonly WorkItemUpdater _updater;
-    private readonly IndicatorRows _indicators;
+    private readonly FeedRows _feeds;
     private readonly AuditLog _audit;
     private bool _disposed;
 
@@ -35,7 +36,7 @@ public sealed class SqliteStore : IStore
         _transitions = new TransitionRows(writer);
         _batches = new BatchWriter(writer, _docs, _transitions);
         _updater = new WorkItemUpdater(writer, _docs, _transitions);
-        _indicators = new IndicatorRows(writer, _docs);
+        _feeds = new FeedRows(writer, _docs);
         _audit = new AuditLog(writer);
     }
 
@@ -96,20 +97,25 @@ public sealed class SqliteStore : IStore
     public Task<UpdateResult> UpdateIncidentAsync(Incident incident, CancellationToken cancellationToken) =>
         UpdateAsync(incident, () => _updater.Update(incident), cancellationToken);
 
-    public async Task UpsertIndicatorsAsync(IReadOnlyCollection<Indicator> indicators, CancellationToken cancellationToken)
-    {
-        if (indicators.Count > 0)
+    public Task ReplaceFeedAsync(FeedStatus status, IReadOnlyCollection<FeedIndicator> indicators, CancellationToken cancellationToken) =>
+        InWriteTransactionAsync(() =>
         {
-            await InWriteTransactionAsync(() => _indicators.Upsert(indicators, cancellationToken), cancellationToken);
-        }
-    }
-
-    public Task<Indicator?> FindIndicatorAsync(Observable value, CancellationToken cancellationToken) =>
-        ReadAsync(connection =>
-        {
-            using var find = IndicatorRows.CreateFind(connection);
-            return Task.FromResult(IndicatorRows.Find(find, value));
+            _feeds.Replace(status, indicators, cancellationToken);
+            return true;
         }, cancellationToken);
+
+    public Task SaveFeedStatusAsync(FeedStatus status, CancellationToken cancellationToken) =>
+        InWriteTransactionAsync(() =>
+        {
+            _feeds.SaveAttempt(status);
+            return true;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<FeedStatus>> ListFeedsAsync(CancellationToken cancellationToken) =>
+        ReadAsync(connection => FeedRows.ListAsync(connection, cancellationToken), cancellationToken);
+
+    public Task<IReadOnlyList<FeedIndicator>> ReadFeedIndicatorsAsync(string feed, CancellationToken cancellationToken) =>
+        ReadAsync(connection => FeedRows.ReadAsync(connection, feed, cancellationToken), cancellationToken);
 
     public Task<AuditEntry> AppendAuditAsync(string actor, string action, string target, string details, DateTimeOffset at, CancellationToken cancellationToken) =>
         InWriteTransactionAsync(() => _audit.Append(actor, action, target, details, at), cancellationToken);
@@ -133,7 +139,7 @@ public sealed class SqliteStore : IStore
             _disposed = true;
             _batches.Dispose();
             _updater.Dispose();
-            _indicators.Dispose();
+            _feeds.Dispose();
             _audit.Dispose();
             _transitions.Dispose();
             _docs.Dispose();
@@ -232,7 +238,7 @@ public sealed class SqliteStore : IStore
     {
         using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT (SELECT count(*) FROM alerts), (SELECT count(*) FROM incidents), (SELECT count(*) FROM indicators),
+            SELECT (SELECT count(*) FROM alerts), (SELECT count(*) FROM incidents), (SELECT count(*) FROM feed_indicators),
                    (SELECT count(*) FROM audit), (SELECT count(*) FROM alert_evidence)
             """;
         using var reader = await command.ExecuteReaderAsync(cancellationToken);

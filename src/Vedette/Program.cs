@@ -62,6 +62,22 @@ internal static class Program
                     .WithDescription("List the rules with level, status, logsource and ATT&CK techniques.")
                     .WithExample("rules", "list", "--attack", "enterprise-attack.csv");
             });
+            config.AddBranch("intel", intel =>
+            {
+                intel.SetDescription("Threat-intelligence feeds: load, look up, update, statistics.");
+                intel.AddCommand<IntelLoadCommand>("load")
+                    .WithDescription("Read a feed file (STIX, MISP, CSV, list, Spamhaus, AbuseIPDB) into the store, replacing what that feed listed.")
+                    .WithExample("intel", "load", "drop_v4.json", "--kind", "spamhaus", "--name", "spamhaus-drop")
+                    .WithExample("intel", "load", "ipblocklist.csv", "--kind", "csv", "--columns", "feodo", "--format", "json");
+                intel.AddCommand<IntelLookupCommand>("lookup")
+                    .WithDescription("What the feeds know about values, and how each matched (exact, cidr, parent-domain).")
+                    .WithExample("intel", "lookup", "1.10.16.5", "a.b.evil.example", "file:mimikatz.exe", "--format", "json");
+                intel.AddCommand<IntelUpdateCommand>("update")
+                    .WithDescription("Run the configured feeds now (conditional requests; a failed feed keeps its indicators), or on schedule with --watch.")
+                    .WithExample("intel", "update", "--config", "feeds.yml");
+                intel.AddCommand<IntelStatsCommand>("stats")
+                    .WithDescription("Indicators by type and feed, each feed's last update and last error.");
+            });
             config.AddBranch("bench", bench =>
             {
                 bench.SetDescription("Measure throughput on this machine.");
@@ -71,6 +87,9 @@ internal static class Program
                 bench.AddCommand<BenchDetectCommand>("detect")
                     .WithDescription("Single-threaded normalize + detect events/s next to a JSON tokenize pass, and the compiled rule set's memory.")
                     .WithExample("bench", "detect", "--rules", "sigma/rules", "--events", "logs/", "--bytes", "256m");
+                bench.AddCommand<BenchIntelCommand>("intel")
+                    .WithDescription("Threat-intel store: lookups/s on one thread, bytes per indicator and full reload time with a million indicators.")
+                    .WithExample("bench", "intel", "--feeds", "../shared/data/intel", "--format", "json");
             });
             config.AddBranch("alerts", alerts =>
             {

@@ -113,9 +113,6 @@ internal static class Some
         alert.IncidentId = incident.Id;
     }
 
-    public static Indicator Indicator(string value, string feed, int score = 70, DateTimeOffset? firstSeen = null, DateTimeOffset? lastSeen = null, DateTimeOffset? expiresAt = null, params string[] tags) =>
-        new(new Observable(ObservableType.Ipv4, value), score, [feed], firstSeen ?? Start, lastSeen ?? Start.AddDays(1), expiresAt, tags);
-
     public static StoreBatch Batch(params Alert[] alerts)
     {
         var batch = new StoreBatch();

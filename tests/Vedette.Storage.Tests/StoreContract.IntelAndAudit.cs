@@ -1,4 +1,5 @@
 using Vedette.Domain;
+using Vedette.Enrich.Intel;
 using Vedette.Serialization;
 
 namespace Vedette.Storage.Tests;
@@ -6,40 +7,84 @@ namespace Vedette.Storage.Tests;
 public abstract partial class StoreContract
 {
     [Fact]
-    public async Task An_indicator_is_found_by_its_exact_type_and_value()
+    public async Task A_feed_update_replaces_that_feed_s_indicators_and_no_other_s()
     {
-        var indicator = Some.Indicator("198.51.100.7", "abuse-feed", score: 85, expiresAt: Some.Start.AddDays(30), tags: ["botnet"]);
-        await Store.UpsertIndicatorsAsync([indicator, Some.Indicator("198.51.100.8", "abuse-feed")], Ct);
+        var drop = new FeedStatus("spamhaus-drop", FeedKind.Spamhaus, "/feeds/drop.json") { UpdatedAt = Some.Start, AttemptedAt = Some.Start };
+        await Store.ReplaceFeedAsync(drop, [Listed(ObservableType.Cidr, "203.0.113.0/24"), Listed(ObservableType.Cidr, "198.51.100.0/24")], Ct);
+        await Store.ReplaceFeedAsync(new FeedStatus("ipsum", FeedKind.List, "/feeds/ipsum.txt"), [Listed(ObservableType.Ipv4, "192.0.2.1")], Ct);
 
-        var found = await Store.FindIndicatorAsync(new Observable(ObservableType.Ipv4, "198.51.100.7"), Ct);
+        await Store.ReplaceFeedAsync(drop with { UpdatedAt = Some.Start.AddHours(1) }, [Listed(ObservableType.Cidr, "203.0.113.0/24")], Ct);
 
-        Assert.NotNull(found);
-        Assert.Equal((indicator.Value, 85, indicator.FirstSeen, indicator.LastSeen, indicator.ExpiresAt), (found.Value, found.Score, found.FirstSeen, found.LastSeen, found.ExpiresAt));
-        Assert.Equal(["abuse-feed"], found.Feeds);
-        Assert.Equal(["botnet"], found.Tags);
-        Assert.Null(await Store.FindIndicatorAsync(new Observable(ObservableType.Ipv4, "198.51.100.9"), Ct));
-        Assert.Null(await Store.FindIndicatorAsync(new Observable(ObservableType.Domain, "198.51.100.7"), Ct));
+        Assert.Equal(["203.0.113.0/24"], (await Store.ReadFeedIndicatorsAsync("spamhaus-drop", Ct)).Select(i => i.Value.Value));
+        Assert.Equal(["192.0.2.1"], (await Store.ReadFeedIndicatorsAsync("ipsum", Ct)).Select(i => i.Value.Value));
+        var feeds = await Store.ListFeedsAsync(Ct);
+        Assert.Equal([("ipsum", 1), ("spamhaus-drop", 1)], feeds.Select(f => (f.Name, f.Indicators)));
+        Assert.Equal((FeedKind.Spamhaus, "/feeds/drop.json", Some.Start.AddHours(1)), (feeds[1].Kind, feeds[1].Location, feeds[1].UpdatedAt));
+        Assert.Equal(2, (await Store.CountAsync(Ct)).Indicators);
     }
 
     [Fact]
-    public async Task Upserting_a_known_indicator_merges_feeds_and_widens_when_it_was_seen()
+    public async Task Stored_indicators_keep_what_their_feed_said_about_them()
     {
-        await Store.UpsertIndicatorsAsync([Some.Indicator("198.51.100.7", "feed-a", score: 60, Some.Start, Some.Start.AddDays(1), Some.Start.AddDays(10), "scanner")], Ct);
-
-        var again = Some.Indicator("198.51.100.7", "feed-b", score: 40, Some.Start.AddDays(-2), Some.Start.AddHours(1), Some.Start.AddDays(20), "scanner", "tor") with
+        var indicator = Listed(ObservableType.Domain, "evil.example") with
         {
-            Feeds = ["feed-b", "feed-a"],
+            Score = 85,
+            FirstSeen = Some.Start.AddDays(-3),
+            LastSeen = Some.Start,
+            ValidUntil = Some.Start.AddDays(30),
+            Tags = ["QakBot", "T1071"],
+            MatchSubdomains = false,
         };
-        await Store.UpsertIndicatorsAsync([again], Ct);
+        await Store.ReplaceFeedAsync(new FeedStatus("stix", FeedKind.Stix, "bundle.json"), [indicator, Listed(ObservableType.Sha256, new string('a', 64))], Ct);
+        await ReopenAsync();
 
-        var merged = await Store.FindIndicatorAsync(again.Value, Ct);
-        Assert.NotNull(merged);
-        Assert.Equal(["feed-a", "feed-b"], merged.Feeds);
-        Assert.Equal(["scanner", "tor"], merged.Tags);
-        Assert.Equal((Some.Start.AddDays(-2), Some.Start.AddDays(1)), (merged.FirstSeen, merged.LastSeen));
-        Assert.Equal((60, Some.Start.AddDays(20)), (merged.Score, merged.ExpiresAt));
-        Assert.Equal(1, (await Store.CountAsync(Ct)).Indicators);
+        var stored = (await Store.ReadFeedIndicatorsAsync("stix", Ct)).OrderBy(i => i.Value.Type).ToList();
+
+        Assert.Equal(indicator.Value, stored[0].Value);
+        Assert.Equal((85, Some.Start.AddDays(-3), Some.Start, Some.Start.AddDays(30), false), (stored[0].Score, stored[0].FirstSeen, stored[0].LastSeen, stored[0].ValidUntil, stored[0].MatchSubdomains));
+        Assert.Equal(["QakBot", "T1071"], stored[0].Tags);
+        Assert.Equal(ObservableType.Sha256, stored[1].Value.Type);
+        Assert.Null(stored[1].ValidUntil);
+        Assert.True(stored[1].MatchSubdomains);
+        Assert.Empty(stored[1].Tags);
     }
+
+    [Fact]
+    public async Task A_value_a_feed_lists_twice_is_stored_once_with_the_higher_score_and_wider_dates()
+    {
+        await Store.ReplaceFeedAsync(new FeedStatus("dup", FeedKind.Csv, "dup.csv"),
+        [
+            Listed(ObservableType.Ipv4, "192.0.2.1") with { Score = 40, FirstSeen = Some.Start, LastSeen = Some.Start, ValidUntil = Some.Start.AddDays(1) },
+            Listed(ObservableType.Ipv4, "192.0.2.1") with { Score = 70, FirstSeen = Some.Start.AddDays(-1), LastSeen = Some.Start.AddDays(1), ValidUntil = Some.Start.AddDays(5) },
+        ], Ct);
+
+        var stored = Assert.Single(await Store.ReadFeedIndicatorsAsync("dup", Ct));
+        Assert.Equal((70, Some.Start.AddDays(-1), Some.Start.AddDays(1), Some.Start.AddDays(5)), (stored.Score, stored.FirstSeen, stored.LastSeen, stored.ValidUntil));
+        Assert.Equal(1, (await Store.ListFeedsAsync(Ct)).Single().Indicators);
+    }
+
+    [Fact]
+    public async Task A_failed_update_is_recorded_and_the_feed_s_indicators_stay()
+    {
+        var status = new FeedStatus("urlhaus", FeedKind.Csv, "https://urlhaus.example/csv") { UpdatedAt = Some.Start, AttemptedAt = Some.Start, FetchState = "etag=\"abc\"" };
+        await Store.ReplaceFeedAsync(status, [Listed(ObservableType.Url, "http://evil.example/x")], Ct);
+
+        await Store.SaveFeedStatusAsync(status with { AttemptedAt = Some.Start.AddHours(1), LastError = "HTTP 500 from https://urlhaus.example/csv" }, Ct);
+
+        var feed = Assert.Single(await Store.ListFeedsAsync(Ct));
+        Assert.Equal((Some.Start, Some.Start.AddHours(1), "HTTP 500 from https://urlhaus.example/csv", 1), (feed.UpdatedAt, feed.AttemptedAt, feed.LastError, feed.Indicators));
+        Assert.Equal(status.FetchState, feed.FetchState);
+        Assert.Single(await Store.ReadFeedIndicatorsAsync("urlhaus", Ct));
+    }
+
+    [Fact]
+    public async Task A_feed_never_loaded_has_no_indicators()
+    {
+        Assert.Empty(await Store.ReadFeedIndicatorsAsync("nobody", Ct));
+        Assert.Empty(await Store.ListFeedsAsync(Ct));
+    }
+
+    private static FeedIndicator Listed(ObservableType type, string value) => new(Observable.Parse(type, value)) { Score = 50 };
 
     [Fact]
     public async Task Audit_entries_are_chained_by_hashes_anyone_can_recompute()

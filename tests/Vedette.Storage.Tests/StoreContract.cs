@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Vedette.Domain;
+using Vedette.Enrich.Intel;
 using Vedette.Serialization;
 
 namespace Vedette.Storage.Tests;
@@ -105,14 +106,14 @@ public abstract partial class StoreContract : IAsyncLifetime
         var batch = Some.Batch(alert);
         batch.Incidents.Add(incident);
         await Store.WriteAsync(batch, Ct);
-        await Store.UpsertIndicatorsAsync([Some.Indicator("198.51.100.1", "feed-a")], Ct);
+        await Store.ReplaceFeedAsync(new FeedStatus("feed-a", FeedKind.List, "a.txt"), [new FeedIndicator(new Observable(ObservableType.Ipv4, "198.51.100.1"))], Ct);
         var entry = await Store.AppendAuditAsync("ana", "alert.acknowledge", $"alert/{alert.Id}", "{}", Time.GetUtcNow(), Ct);
 
         await ReopenAsync();
 
         AssertSame(alert, await Store.GetAlertAsync(alert.Id, Ct));
         AssertSame(incident, await Store.GetIncidentAsync(incident.Id, Ct));
-        Assert.NotNull(await Store.FindIndicatorAsync(new Observable(ObservableType.Ipv4, "198.51.100.1"), Ct));
+        Assert.Equal([new Observable(ObservableType.Ipv4, "198.51.100.1")], (await Store.ReadFeedIndicatorsAsync("feed-a", Ct)).Select(i => i.Value));
         Assert.Equal([entry], await Store.ReadAuditAsync(0, 10, Ct));
         Assert.Equal(new StoreCounts(1, 1, 1, 1, 2), await Store.CountAsync(Ct));
     }
@@ -127,7 +128,7 @@ public abstract partial class StoreContract : IAsyncLifetime
         var batch = Some.Batch(first, second);
         batch.Incidents.Add(Some.Incident(Time, alerts: [first, second]));
         await Store.WriteAsync(batch, Ct);
-        await Store.UpsertIndicatorsAsync([Some.Indicator("198.51.100.1", "a"), Some.Indicator("198.51.100.2", "a")], Ct);
+        await Store.ReplaceFeedAsync(new FeedStatus("a", FeedKind.List, "a.txt"), [new FeedIndicator(new Observable(ObservableType.Ipv4, "198.51.100.1")), new FeedIndicator(new Observable(ObservableType.Ipv4, "198.51.100.2"))], Ct);
         await Store.AppendAuditAsync("ana", "login", "session", "", Time.GetUtcNow(), Ct);
 
         Assert.Equal(new StoreCounts(Alerts: 2, Incidents: 1, Indicators: 2, AuditEntries: 1, EvidenceEvents: 3), await Store.CountAsync(Ct));

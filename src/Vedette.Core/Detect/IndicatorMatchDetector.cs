@@ -1,5 +1,5 @@
 using Vedette.Domain;
-using Vedette.Enrich;
+using Vedette.Enrich.Intel;
 
 namespace Vedette.Detect;
 
@@ -12,13 +12,13 @@ public sealed class IndicatorMatchDetector : IDetector
 {
     public const string RuleId = "vedette:indicator-match";
 
-    private readonly IndicatorStore _indicators;
+    private readonly IntelStore _indicators;
     private readonly ObservableMap _observables;
     private readonly TimeProvider _time;
     private readonly Episodes<(Observable Indicator, string Where)> _episodes = new(TimeSpan.FromHours(1), 20);
     private readonly List<Observable> _candidates = [];
 
-    public IndicatorMatchDetector(IndicatorStore indicators, ObservableMap observables, TimeProvider time)
+    public IndicatorMatchDetector(IntelStore indicators, ObservableMap observables, TimeProvider time)
     {
         _indicators = indicators;
         _observables = observables;
@@ -34,22 +34,23 @@ public sealed class IndicatorMatchDetector : IDetector
         }
         _candidates.Clear();
         _observables.CollectIntelCandidates(e, _candidates);
+        var now = _time.GetUtcNow();
         foreach (var candidate in _candidates)
         {
-            if (!snapshot.TryMatch(candidate, out var match))
+            if (!snapshot.TryMatch(candidate, now, out var match))
             {
                 continue;
             }
-            var key = (match.Indicator.Value, e.Host ?? e.Source);
+            var key = (match.Indicator, e.Host ?? e.Source);
             if (_episodes.TryFold(key, e, output))
             {
                 continue;
             }
-            var alert = new Alert(Ids.New(_time), _time.GetUtcNow(), RuleId, $"Known-bad {ObservableTypes.ToName(candidate.Type)} {candidate.Value} seen", LevelFor(match.Indicator.Score), AlertOrigin.Indicator, e.Timestamp, e.Timestamp)
+            var alert = new Alert(Ids.New(_time), _time.GetUtcNow(), RuleId, $"Known-bad {ObservableTypes.ToName(candidate.Type)} {candidate.Value} seen", LevelFor(match.Score), AlertOrigin.Indicator, e.Timestamp, e.Timestamp)
             {
-                Description = $"The event matches threat-intel indicator {match.Indicator.Value} ({match.How}) listed by {string.Join(", ", match.Indicator.Feeds)}.",
+                Description = $"The event matches threat-intel indicator {match.Indicator.Value} ({IntelMatch.ReasonName(match.Reason)}) listed by {string.Join(", ", match.Feeds)}.",
             };
-            alert.Tags.AddRange(match.Indicator.Tags);
+            alert.Tags.AddRange(match.Tags);
             _observables.AddTo(alert, e);
             alert.Evidence.Add(new EvidenceEvent(e.Ref, e.Timestamp, e.ToJson()));
             output.Alerts.Add(alert);

@@ -1,20 +1,33 @@
 using Vedette.Domain;
+using Vedette.Enrich.Intel;
 
 namespace Vedette.Enrich;
 
-/// <summary>Looks up every observable of an alert in the current threat-intel snapshot.</summary>
-public sealed class IntelEnricher(IndicatorStore indicators) : IEnricher
+/// <summary>
+/// Looks up every observable of an alert in the current threat-intel snapshot and attaches each match, once per
+/// feed that lists it, with the listed value, its score now and how it matched (exact, cidr, parent-domain).
+/// </summary>
+public sealed class IntelEnricher(IntelStore intel, TimeProvider time) : IEnricher
 {
     public void Enrich(Alert alert)
     {
-        var snapshot = indicators.Current;
+        var snapshot = intel.Current;
+        if (snapshot.Count == 0)
+        {
+            return;
+        }
+        var now = time.GetUtcNow();
         foreach (var observable in alert.Observables)
         {
-            if (snapshot.TryMatch(observable, out var match) && !HasHit(alert, observable))
+            if (HasHit(alert, observable))
             {
-                foreach (var feed in match.Indicator.Feeds)
+                continue;
+            }
+            foreach (var match in snapshot.MatchAll(observable, now))
+            {
+                foreach (var feed in match.Feeds)
                 {
-                    alert.IntelHits.Add(new IntelHit(observable, match.Indicator.Value.ToString(), feed, match.Indicator.Score, match.How));
+                    alert.IntelHits.Add(new IntelHit(observable, match.Indicator.Value, feed, match.Score, IntelMatch.ReasonName(match.Reason)));
                 }
             }
         }

@@ -1,4 +1,5 @@
 using Vedette.Domain;
+using Vedette.Enrich.Intel;
 
 namespace Vedette.Storage;
 
@@ -24,9 +25,21 @@ public interface IStore : IAsyncDisposable
 
     Task<UpdateResult> UpdateIncidentAsync(Incident incident, CancellationToken cancellationToken);
 
-    Task UpsertIndicatorsAsync(IReadOnlyCollection<Indicator> indicators, CancellationToken cancellationToken);
+    /// <summary>
+    /// Replaces everything the feed listed with what it lists now and records the update, in one transaction: a
+    /// reader sees the old list or the new one, never a mix.
+    /// </summary>
+    Task ReplaceFeedAsync(FeedStatus status, IReadOnlyCollection<FeedIndicator> indicators, CancellationToken cancellationToken);
 
-    Task<Indicator?> FindIndicatorAsync(Observable value, CancellationToken cancellationToken);
+    /// <summary>
+    /// Records an attempt that changed no indicators (a failure, or "not modified"): its time, error and fetch state.
+    /// The feed's indicators, their count and the time of its last real update stay as they were.
+    /// </summary>
+    Task SaveFeedStatusAsync(FeedStatus status, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<FeedStatus>> ListFeedsAsync(CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<FeedIndicator>> ReadFeedIndicatorsAsync(string feed, CancellationToken cancellationToken);
 
     /// <summary>Appends to the hash-chained audit log and returns the entry as stored.</summary>
     Task<AuditEntry> AppendAuditAsync(string actor, string action, string target, string details, DateTimeOffset at, CancellationToken cancellationToken);

@@ -6,7 +6,38 @@ internal static class Migrations
     public static IReadOnlyList<Migration> All { get; } =
     [
         new(1, "initial schema", Initial),
+        new(2, "threat-intel feeds", Feeds),
     ];
+
+    // Indicators are kept per feed, so that an update replaces one feed's list and nothing else.
+    private const string Feeds = """
+        DROP TABLE indicators;
+
+        CREATE TABLE feeds (
+            name            TEXT PRIMARY KEY,
+            kind            TEXT NOT NULL,
+            location        TEXT NOT NULL,
+            updated_at      INTEGER,
+            attempted_at    INTEGER,
+            last_error      TEXT,
+            indicator_count INTEGER NOT NULL,
+            fetch_state     TEXT,
+            half_life       INTEGER
+        );
+
+        CREATE TABLE feed_indicators (
+            feed        TEXT NOT NULL REFERENCES feeds (name) ON DELETE CASCADE,
+            type        TEXT NOT NULL,
+            value       TEXT NOT NULL,
+            score       INTEGER,
+            first_seen  INTEGER,
+            last_seen   INTEGER,
+            valid_until INTEGER,
+            subdomains  INTEGER NOT NULL,
+            tags        TEXT,
+            PRIMARY KEY (feed, type, value)
+        ) WITHOUT ROWID;
+        """;
 
     private const string Initial = """
         CREATE TABLE alerts (

@@ -2,6 +2,7 @@ using Vedette.Detect;
 using Vedette.Detection;
 using Vedette.Detection.Mappings;
 using Vedette.Enrich;
+using Vedette.Enrich.Intel;
 using Vedette.Ingest;
 using Vedette.Pipeline;
 using Vedette.Storage;
@@ -63,15 +64,6 @@ internal sealed class Engine : IAsyncDisposable
         var mappings = DetectionMappings.Load(options.MappingsFolder);
         var rules = RuleSet.Load(options.RulePaths, mappings);
 
-        var indicators = new IndicatorStore();
-        var loaded = new List<Domain.Indicator>();
-        foreach (var path in options.IntelPaths)
-        {
-            using var reader = File.OpenText(path);
-            loaded.AddRange(PlainListFeed.Read(reader, Path.GetFileNameWithoutExtension(path), 90, time.GetUtcNow(), errors));
-        }
-        indicators.Swap(new IndicatorSet(loaded));
-
         var inventory = AssetInventory.Empty;
         if (options.InventoryPath is { } inventoryPath)
         {
@@ -80,12 +72,17 @@ internal sealed class Engine : IAsyncDisposable
         }
 
         var store = await SqliteStore.OpenAsync(ProductPaths.Database(options.DataFolder), time, cancellationToken);
-        if (loaded.Count > 0)
+        // Feeds loaded earlier (`vedette intel load`, `intel update`) come with the store; files named here replace
+        // the feed of the same name.
+        using var intel = await IntelService.OpenAsync(store, time, cancellationToken);
+        foreach (var path in options.IntelPaths)
         {
-            await store.UpsertIndicatorsAsync(loaded, cancellationToken);
+            var feed = new FeedDefinition { Name = Path.GetFileNameWithoutExtension(path), Kind = FeedKind.List, Location = path, DefaultScore = 90 };
+            await intel.LoadAsync(feed, new FileFeedLocation(path), errors, cancellationToken);
         }
+        var indicators = intel.Snapshots;
         var detector = new CompositeDetector([new SigmaDetector(rules, time), new IndicatorMatchDetector(indicators, mappings.Observables, time)]);
-        var enricher = new CompositeEnricher([new IntelEnricher(indicators), new AssetEnricher(inventory)]);
+        var enricher = new CompositeEnricher([new IntelEnricher(indicators, time), new AssetEnricher(inventory)]);
         var triage = new IncidentGrouper(new GroupingOptions(), time);
         var pipeline = new EventPipeline(new RecordNormalizer(time), detector, enricher, triage, store, [], errors);
         return new Engine(store, rules, pipeline, errors, new LineReader(options.MaxLineBytes), indicators.Current.Count, inventory.Count);

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Vedette.Detect;
 using Vedette.Domain;
-using Vedette.Enrich;
+using Vedette.Enrich.Intel;
 
 namespace Vedette.Tests.Detect;
 
@@ -14,12 +14,13 @@ public sealed class IndicatorMatchDetectorTests
 
     private static IndicatorMatchDetector Detector(params string[] values)
     {
-        var store = new IndicatorStore();
-        store.Swap(new IndicatorSet(values.Select(v =>
+        var store = new IntelStore();
+        var listed = values.Select(v =>
         {
             Observable.TryDetect(v, out var o);
-            return new Indicator(o, 90, ["demo"], Some.Time, Some.Time, null, ["c2"]);
-        })));
+            return new FeedIndicator(o) { Score = 90, FirstSeen = Some.Time, LastSeen = Some.Time, Tags = ["c2"] };
+        }).ToList();
+        store.Swap(IntelSnapshot.Build([new IntelFeed("demo", listed)], Some.Time));
         return new IndicatorMatchDetector(store, Map(), new FakeTimeProvider(Some.Time));
     }
 
@@ -56,7 +57,7 @@ public sealed class IndicatorMatchDetectorTests
         detector.Detect(Some.Event(Some.Time, fields: [("Hashes", "MD5=D41D8CD98F00B204E9800998ECF8427E,SHA256=E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855")]), output);
         detector.Detect(Some.Event(Some.Time, fields: [("QueryName", "cdn.evil.example")]), output);
         Assert.Equal(2, output.Alerts.Count);
-        Assert.Contains("subdomain of evil.example", output.Alerts[1].Description, StringComparison.Ordinal);
+        Assert.Contains("evil.example (parent-domain)", output.Alerts[1].Description, StringComparison.Ordinal);
     }
 
     [Fact]

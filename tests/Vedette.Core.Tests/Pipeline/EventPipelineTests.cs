@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using Vedette.Detect;
 using Vedette.Domain;
+using Vedette.Enrich.Intel;
 using Vedette.Enrich;
 using Vedette.Ingest;
 using Vedette.Pipeline;
@@ -153,9 +154,13 @@ public sealed class EventPipelineTests : IAsyncLifetime
 
         public Task<UpdateResult> UpdateIncidentAsync(Incident incident, CancellationToken cancellationToken) => inner.UpdateIncidentAsync(incident, cancellationToken);
 
-        public Task UpsertIndicatorsAsync(IReadOnlyCollection<Indicator> indicators, CancellationToken cancellationToken) => inner.UpsertIndicatorsAsync(indicators, cancellationToken);
+        public Task ReplaceFeedAsync(FeedStatus status, IReadOnlyCollection<FeedIndicator> indicators, CancellationToken cancellationToken) => inner.ReplaceFeedAsync(status, indicators, cancellationToken);
 
-        public Task<Indicator?> FindIndicatorAsync(Observable value, CancellationToken cancellationToken) => inner.FindIndicatorAsync(value, cancellationToken);
+        public Task SaveFeedStatusAsync(FeedStatus status, CancellationToken cancellationToken) => inner.SaveFeedStatusAsync(status, cancellationToken);
+
+        public Task<IReadOnlyList<FeedStatus>> ListFeedsAsync(CancellationToken cancellationToken) => inner.ListFeedsAsync(cancellationToken);
+
+        public Task<IReadOnlyList<FeedIndicator>> ReadFeedIndicatorsAsync(string feed, CancellationToken cancellationToken) => inner.ReadFeedIndicatorsAsync(feed, cancellationToken);
 
         public Task<AuditEntry> AppendAuditAsync(string actor, string action, string target, string details, DateTimeOffset at, CancellationToken cancellationToken) =>
             inner.AppendAuditAsync(actor, action, target, details, at, cancellationToken);

@@ -1,5 +1,6 @@
 using Vedette.Domain;
-using Vedette.Enrich;
+using Vedette.Enrich.Intel;
+using Vedette.Enrich.Intel.Readers;
 using Vedette.Pipeline;
 using Vedette.Simulation;
 
@@ -46,13 +47,15 @@ public sealed class KnownBadFeedTests
     }
 
     [Fact]
-    public void The_feed_file_reads_back_as_a_plain_list_feed_without_errors()
+    public async Task The_feed_file_reads_back_as_a_plain_list_feed_without_errors()
     {
         using var writer = new StringWriter();
         Truth.WriteFeed(writer, _day.Result.KnownBadIndicators);
         var errors = new ErrorReport();
 
-        var indicators = PlainListFeed.Read(new StringReader(writer.ToString()), "simulated", 80, DateTimeOffset.UnixEpoch, errors);
+        var feed = new FeedDefinition { Name = "simulated", Kind = FeedKind.List, Location = "simulated" };
+        var read = await FeedReaders.For(FeedKind.List).ReadAsync(new MemoryFeedLocation("simulated", System.Text.Encoding.UTF8.GetBytes(writer.ToString())), feed, errors, CancellationToken.None);
+        var indicators = read.Indicators;
 
         Assert.StartsWith("# ", writer.ToString(), StringComparison.Ordinal);
         Assert.Equal(0, errors.Count);

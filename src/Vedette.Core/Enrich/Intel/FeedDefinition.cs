@@ -118,3 +118,38 @@ public sealed class FileFeedLocation(string path) : IFeedLocation
         return Task.FromResult<Stream>(File.OpenRead(full));
     }
 }
+
+/// <summary>Column mappings of the CSV exports SOCs load most, so that `--columns feodo` is all a user types.</summary>
+public static class CsvPresets
+{
+    private static readonly Dictionary<string, CsvColumns> Known = new(StringComparer.OrdinalIgnoreCase)
+    {
+        // abuse.ch Feodo Tracker ipblocklist.csv: first_seen_utc,dst_ip,dst_port,c2_status,last_online,malware
+        ["feodo"] = new() { Value = "dst_ip", Type = "ipv4", FirstSeen = "first_seen_utc", LastSeen = "last_online", Tags = ["malware"] },
+        // abuse.ch URLhaus csv: id,dateadded,url,url_status,last_online,threat,tags,urlhaus_link,reporter
+        ["urlhaus"] = new() { Value = "url", Type = "url", FirstSeen = "dateadded", LastSeen = "last_online", Tags = ["threat", "tags"] },
+        // abuse.ch ThreatFox csv: first_seen_utc,ioc_id,ioc_value,ioc_type,threat_type,fk_malware,malware_alias,
+        // malware_printable,last_seen_utc,confidence_level,reference,tags,anonymous,reporter
+        ["threatfox"] = new()
+        {
+            Value = "ioc_value", TypeColumn = "ioc_type", FirstSeen = "first_seen_utc", LastSeen = "last_seen_utc",
+            Score = "confidence_level", Tags = ["malware_printable", "threat_type", "tags"],
+        },
+    };
+
+    public static IReadOnlyCollection<string> Names => Known.Keys;
+
+    public static bool TryGet(string name, out CsvColumns columns) => Known.TryGetValue(name, out columns!);
+}
+
+/// <summary>A feed document held in memory: one the simulator wrote, or one pasted in; it has no documents next to it.</summary>
+public sealed class MemoryFeedLocation(string name, ReadOnlyMemory<byte> content) : IFeedLocation
+{
+    public string Name => name;
+
+    public Task<Stream> OpenAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<Stream>(new MemoryStream(content.ToArray(), writable: false));
+
+    public Task<Stream> OpenRelativeAsync(string relative, CancellationToken cancellationToken) =>
+        throw new InvalidDataException($"{name}: a document held in memory has no '{relative}' next to it");
+}

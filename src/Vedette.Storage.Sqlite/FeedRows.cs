@@ -127,8 +127,10 @@ internal sealed class FeedRows(SqliteConnection writer, DocWriter docs) : IDispo
         using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var indicators = new List<FeedIndicator>();
         var types = new Dictionary<string, ObservableType>(StringComparer.Ordinal);
-        while (await reader.ReadAsync(cancellationToken))
+        // SQLite reads are synchronous underneath: ReadAsync per row would only add a task per row to a million.
+        while (reader.Read())
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var typeName = reader.GetString(0);
             if (!types.TryGetValue(typeName, out var type))
             {

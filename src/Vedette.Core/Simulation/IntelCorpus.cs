@@ -50,7 +50,9 @@ public sealed class IntelCorpus
         }
         var real = feeds.Sum(f => f.Indicators.Count);
         var random = new Random(seed);
-        var generated = Math.Max(0, indicators - real);
+        // Real feeds overlap (FireHOL and Spamhaus list the same networks): count what they hold once merged.
+        var distinctReal = IntelSnapshot.Build(feeds, DateTimeOffset.UtcNow).Count;
+        var generated = Math.Max(0, indicators - distinctReal);
         // Hashes dominate real intel stores (MalwareBazaar, VirusTotal hunting), then domains, then URLs.
         var sha256 = generated * 30 / 100;
         var md5 = generated * 15 / 100;
@@ -58,10 +60,16 @@ public sealed class IntelCorpus
         var urls = generated * 10 / 100;
         var domains = generated - sha256 - md5 - sha1 - urls;
         var generatedDomains = new List<string>(domains);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         var listed = new List<FeedIndicator>(generated);
         for (var i = 0; i < domains; i++)
         {
             var domain = Domain(random);
+            if (!seen.Add(domain))
+            {
+                i--;
+                continue;
+            }
             generatedDomains.Add(domain);
             listed.Add(new FeedIndicator(new Observable(ObservableType.Domain, domain)) { Score = 60 + (i % 40), Tags = i % 3 == 0 ? ["phishing"] : [] });
         }
@@ -73,7 +81,14 @@ public sealed class IntelCorpus
             listed.Add(new FeedIndicator(new Observable(ObservableType.Url, Url(random, generatedDomains.Count > 0 ? generatedDomains[random.Next(generatedDomains.Count)] : Domain(random)))) { Score = 80 });
         }
         feeds.Add(new IntelFeed("generated", listed));
-        return new IntelCorpus(feeds, real, MixedQueries(random, feeds, queries));
+        // Copied at the end, so that the query strings lie together as the observables of freshly parsed alerts do,
+        // rather than scattered among the feeds' strings.
+        var mixed = MixedQueries(random, feeds, queries);
+        for (var i = 0; i < mixed.Length; i++)
+        {
+            mixed[i] = new Observable(mixed[i].Type, new string(mixed[i].Value.AsSpan()));
+        }
+        return new IntelCorpus(feeds, real, mixed);
     }
 
     private static IEnumerable<(string Name, FeedKind Kind, string Path, CsvColumns? Csv)> RealFiles(string folder)

@@ -96,6 +96,34 @@ internal sealed class BenchIntelCommand : AsyncCommand<BenchIntelSettings>
         await stop.CancelAsync();
         await reader;
 
+        // The same million through the store: what `intel load` writes, and what a restart reads back and builds.
+        var folder = Path.Combine(Path.GetTempPath(), "vedette-bench-intel-" + Guid.NewGuid().ToString("N"));
+        double persistSeconds, restoreSeconds;
+        try
+        {
+            await using var sqlite = await Storage.Sqlite.SqliteStore.OpenAsync(Path.Combine(folder, "vedette.db"), TimeProvider.System, cancellationToken);
+            var persist = Stopwatch.StartNew();
+            foreach (var feed in corpus.Feeds)
+            {
+                await sqlite.ReplaceFeedAsync(new FeedStatus(feed.Name, FeedKind.List, "bench") { UpdatedAt = now }, feed.Indicators, cancellationToken);
+            }
+            persistSeconds = persist.Elapsed.TotalSeconds;
+            var restore = Stopwatch.StartNew();
+            using var restored = await IntelService.OpenAsync(sqlite, TimeProvider.System, cancellationToken);
+            restoreSeconds = restore.Elapsed.TotalSeconds;
+            if (restored.Current.Count != snapshot.Count)
+            {
+                throw new InvalidOperationException($"the store gave back {restored.Current.Count} indicators, not {snapshot.Count}");
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+
         var result = new
         {
             indicators = snapshot.Count,
@@ -108,6 +136,8 @@ internal sealed class BenchIntelCommand : AsyncCommand<BenchIntelSettings>
             queries = queries.Length,
             hitRate = Math.Round((double)hits / queries.Length, 3),
             lookupsDuringReload = Interlocked.Read(ref lookupsDuringReload),
+            storeWriteSeconds = Math.Round(persistSeconds, 3),
+            storeRestoreSeconds = Math.Round(restoreSeconds, 3),
             runs = runs.Select(r => Math.Round(r)).ToArray(),
         };
         if (settings.FormatName == "json")
@@ -122,6 +152,8 @@ internal sealed class BenchIntelCommand : AsyncCommand<BenchIntelSettings>
         table.AddRow("bytes per indicator", $"{result.bytesPerIndicator:N1}");
         table.AddRow("full reload + swap (s)", $"{result.reloadSeconds:N3}");
         table.AddRow("lookups served during the reload", $"{result.lookupsDuringReload:N0}");
+        table.AddRow("write every feed to the store (s)", $"{result.storeWriteSeconds:N3}");
+        table.AddRow("restart: read the store and build (s)", $"{result.storeRestoreSeconds:N3}");
         AnsiConsole.Write(table);
         return 0;
     }

@@ -30,7 +30,6 @@ public readonly record struct IntelHitRef(byte Table, int Entry, MatchReason Rea
 public sealed class IntelSnapshot
 {
     private const byte V4 = 1, V6 = 2, Domains = 3, Urls = 4, Emails = 5, Files = 6, Asns = 7, Md5s = 8, Sha1s = 9, Sha256s = 10;
-    private const int MaxStackKey = 512;
 
     private readonly IndicatorRecord[] _records;
     private readonly string[][] _feedSets;
@@ -39,6 +38,8 @@ public sealed class IntelSnapshot
     private readonly AddressRanges<UInt128> _v6;
     private readonly StringKeys[] _strings;
     private readonly HashKeys[] _hashes;
+    private readonly int _earliestExpiry;
+    private readonly bool _allMatchSubdomains;
 
     private IntelSnapshot(IndicatorRecord[] records, string[][] feedSets, string[][] tagSets, AddressRanges<uint> v4, AddressRanges<UInt128> v6, StringKeys[] strings, HashKeys[] hashes, DateTimeOffset builtAt)
     {
@@ -50,6 +51,13 @@ public sealed class IntelSnapshot
         _strings = strings;
         _hashes = hashes;
         BuiltAt = builtAt;
+        _earliestExpiry = IndicatorRecord.NoExpiry;
+        _allMatchSubdomains = true;
+        foreach (var record in records)
+        {
+            _earliestExpiry = Math.Min(_earliestExpiry, record.Expires);
+            _allMatchSubdomains &= record.MatchSubdomains;
+        }
         Feeds = [.. feedSets.Where(set => set.Length == 1).Select(set => set[0]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
 
@@ -145,22 +153,19 @@ public sealed class IntelSnapshot
                 }
                 break;
             case ObservableType.Domain:
-                WithUtf8(value.Value, (this, seconds, matches, now), static (key, state) =>
                 {
-                    var (snapshot, seconds, matches, now) = state;
-                    var domains = snapshot._strings[0];
+                    var domains = _strings[0];
                     var full = true;
-                    foreach (var suffix in new DomainSuffixes(key))
+                    foreach (var suffix in new DomainSuffixes(Utf8(value.Value)))
                     {
                         var entry = domains.Find(suffix);
-                        if (entry >= 0 && snapshot.LiveForDomain(domains.RecordOf(entry), full, seconds))
+                        if (entry >= 0 && LiveForDomain(domains.RecordOf(entry), full, seconds))
                         {
-                            matches.Add(snapshot.Describe(new IntelHitRef(Domains, entry, full ? MatchReason.Exact : MatchReason.ParentDomain), now));
+                            matches.Add(Describe(new IntelHitRef(Domains, entry, full ? MatchReason.Exact : MatchReason.ParentDomain), now));
                         }
                         full = false;
                     }
-                    return true;
-                });
+                }
                 break;
             default:
                 if (TryFind(value, seconds, out var hit))
@@ -236,7 +241,9 @@ public sealed class IntelSnapshot
         switch (value.Type)
         {
             case ObservableType.Ipv4 when TryParseIpv4(value.Value, out var address):
-                return TryFindPrefix(isV6: false, address, 32, now, out hit);
+                return TryFindIpv4(address, now, out hit);
+            case ObservableType.Ipv6 when _v6.Count == 0:
+                return false;
             case ObservableType.Ipv6 or ObservableType.Cidr:
                 return TryParseNetwork(value, out var isV6, out var network, out var length)
                     && TryFindPrefix(isV6, network, length, now, out hit);
@@ -259,6 +266,28 @@ public sealed class IntelSnapshot
             default:
                 return false;
         }
+    }
+
+    // An address is covered by every prefix around it: no length check, and no 128-bit arithmetic.
+    private bool TryFindIpv4(uint address, int now, out IntelHitRef hit)
+    {
+        var prefix = _v4.Find(address, out var length);
+        if (prefix >= 0 && !Expired(_v4.RecordOf(prefix), now))
+        {
+            hit = new IntelHitRef(V4, prefix, length == 32 ? MatchReason.Exact : MatchReason.Cidr);
+            return true;
+        }
+        // The narrowest network has expired: a wider one around it may still hold.
+        for (prefix = prefix < 0 ? -1 : _v4.Parent(prefix); prefix >= 0; prefix = _v4.Parent(prefix))
+        {
+            if (!Expired(_v4.RecordOf(prefix), now))
+            {
+                hit = new IntelHitRef(V4, prefix, _v4.LengthOf(prefix) == 32 ? MatchReason.Exact : MatchReason.Cidr);
+                return true;
+            }
+        }
+        hit = default;
+        return false;
     }
 
     private bool TryFindPrefix(bool isV6, UInt128 network, int length, int now, out IntelHitRef hit)
@@ -289,50 +318,40 @@ public sealed class IntelSnapshot
 
     private int Parent(bool isV6, int prefix) => isV6 ? _v6.Parent(prefix) : _v4.Parent(prefix);
 
-    private int PrefixLength(bool isV6, int prefix) => isV6 ? _v6.PrefixOf(prefix).Length : _v4.PrefixOf(prefix).Length;
+    private int PrefixLength(bool isV6, int prefix) => isV6 ? _v6.LengthOf(prefix) : _v4.LengthOf(prefix);
 
     private bool FindDomain(string domain, int now, out IntelHitRef hit)
     {
-        var state = (Snapshot: this, Now: now, Hit: default(IntelHitRef));
-        var found = WithUtf8(domain, state, static (key, ref state) =>
+        var domains = _strings[0];
+        var full = true;
+        foreach (var suffix in new DomainSuffixes(Utf8(domain)))
         {
-            var domains = state.Snapshot._strings[0];
-            var full = true;
-            foreach (var suffix in new DomainSuffixes(key))
+            var entry = domains.Find(suffix);
+            if (entry >= 0 && LiveForDomain(domains.RecordOf(entry), full, now))
             {
-                var entry = domains.Find(suffix);
-                if (entry >= 0 && state.Snapshot.LiveForDomain(domains.RecordOf(entry), full, state.Now))
-                {
-                    state.Hit = new IntelHitRef(Domains, entry, full ? MatchReason.Exact : MatchReason.ParentDomain);
-                    return true;
-                }
-                full = false;
+                hit = new IntelHitRef(Domains, entry, full ? MatchReason.Exact : MatchReason.ParentDomain);
+                return true;
             }
-            return false;
-        }, out var final);
-        hit = final.Hit;
-        return found;
+            full = false;
+        }
+        hit = default;
+        return false;
     }
 
     private bool LiveForDomain(int record, bool full, int now) =>
-        !_records[record].ExpiredAt(now) && (full || _records[record].MatchSubdomains);
+        (full || _allMatchSubdomains || _records[record].MatchSubdomains) && !Expired(record, now);
 
     private bool FindString(byte table, string value, int now, out IntelHitRef hit)
     {
-        var state = (Snapshot: this, Table: table, Now: now, Hit: default(IntelHitRef));
-        var found = WithUtf8(value, state, static (key, ref state) =>
+        var keys = _strings[table - Domains];
+        var entry = keys.Count == 0 ? -1 : keys.Find(Utf8(value));
+        if (entry >= 0 && !Expired(keys.RecordOf(entry), now))
         {
-            var keys = state.Snapshot._strings[state.Table - Domains];
-            var entry = keys.Find(key);
-            if (entry >= 0 && !state.Snapshot._records[keys.RecordOf(entry)].ExpiredAt(state.Now))
-            {
-                state.Hit = new IntelHitRef(state.Table, entry, MatchReason.Exact);
-                return true;
-            }
-            return false;
-        }, out var final);
-        hit = final.Hit;
-        return found;
+            hit = new IntelHitRef(table, entry, MatchReason.Exact);
+            return true;
+        }
+        hit = default;
+        return false;
     }
 
     private bool FindHash(byte table, string value, int now, out IntelHitRef hit)
@@ -346,7 +365,7 @@ public sealed class IntelSnapshot
             return false;
         }
         var entry = keys.Find(key);
-        if (entry < 0 || _records[keys.RecordOf(entry)].ExpiredAt(now))
+        if (entry < 0 || Expired(keys.RecordOf(entry), now))
         {
             return false;
         }
@@ -362,7 +381,8 @@ public sealed class IntelSnapshot
         _ => _strings[table - Domains].RecordOf(entry),
     };
 
-    private bool Expired(int record, int now) => _records[record].ExpiredAt(now);
+    // Most feeds give no expiry: until the first indicator expires, no lookup needs to read its record.
+    private bool Expired(int record, int now) => now >= _earliestExpiry && _records[record].ExpiredAt(now);
 
     private Observable ValueOf(byte table, int entry)
     {
@@ -570,30 +590,20 @@ public sealed class IntelSnapshot
         return true;
     }
 
-    private delegate bool Utf8Action<TState>(ReadOnlySpan<byte> key, ref TState state);
+    [ThreadStatic]
+    private static byte[]? t_key;
 
-    private static bool WithUtf8<TState>(string text, TState state, Func<ReadOnlySpan<byte>, TState, bool> action) =>
-        WithUtf8(text, state, (ReadOnlySpan<byte> key, ref TState s) => action(key, s), out _);
-
-    private static bool WithUtf8<TState>(string text, TState state, Utf8Action<TState> action, out TState final)
+    /// <summary>The value as UTF-8 in this thread's buffer, valid until the thread's next lookup.</summary>
+    private static ReadOnlySpan<byte> Utf8(string text)
     {
         var max = Encoding.UTF8.GetMaxByteCount(text.Length);
-        byte[]? rented = null;
-        Span<byte> buffer = max <= MaxStackKey ? stackalloc byte[MaxStackKey] : (rented = ArrayPool<byte>.Shared.Rent(max));
-        try
+        var buffer = t_key;
+        if (buffer is null || buffer.Length < max)
         {
-            var written = Encoding.UTF8.GetBytes(text, buffer);
-            var found = action(buffer[..written], ref state);
-            final = state;
-            return found;
+            t_key = buffer = new byte[Math.Max(max, 1024)];
         }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
+        var written = Encoding.UTF8.GetBytes(text, buffer);
+        return buffer.AsSpan(0, written);
     }
 
     /// <summary>a.b.evil.example, b.evil.example, evil.example: the name and each parent with at least two labels.</summary>

@@ -27,12 +27,18 @@ public static class RiskScorer
         _ => 0,
     };
 
-    public static RiskScore Score(Alert alert)
+    public static RiskScore Score(Alert alert) => Score(alert, NoFidelity.Instance);
+
+    public static RiskScore Score(Alert alert, IRuleFidelity fidelity)
     {
-        var parts = new List<ScorePart>(3)
+        var parts = new List<ScorePart>(4)
         {
             new("rule level", LevelPoints(alert.Severity), $"rule {alert.RuleId} is {alert.Severity.ToName()}"),
         };
+        if (fidelity.For(alert.RuleId) is { } learned)
+        {
+            parts.Add(learned);
+        }
 
         if (alert.IntelHits.Count > 0)
         {

@@ -61,17 +61,17 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
         var result = await PipelineRunner.RunAsync(engine, new FileSource(eventsFile, engine.Lines), interactive, "detecting", cancellationToken);
 
         var alerts = await AllAlertsAsync(engine.Store, cancellationToken);
-        var queue = await engine.Store.ListIncidentsAsync(new IncidentQuery { Limit = 15 }, cancellationToken);
+        var queue = await AllIncidentsAsync(engine.Store, cancellationToken);
         var counts = await engine.Store.CountAsync(cancellationToken);
         var (outcomes, benign) = ScenarioMatcher.Match(simulation.Scenarios, alerts);
 
         if (settings.Format == OutputFormat.Json)
         {
-            WriteJson(result, counts, outcomes, benign, queue.Items, folder);
+            WriteJson(result, counts, outcomes, benign, queue, folder);
         }
         else
         {
-            WriteTable(result, counts, outcomes, benign, queue.Items, folder);
+            WriteTable(result, counts, outcomes, benign, queue, folder);
         }
         PipelineRunner.ReportErrors(engine.Errors);
         return outcomes.All(o => o.Detected) && result.Errors == 0 ? 0 : 1;
@@ -99,6 +99,21 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
         File.WriteAllText(Path.Combine(folder, Marker), "This folder was created by `vedette demo`; the demo may replace its store.\n");
     }
 
+    /// <summary>Every incident, in the queue's priority order.</summary>
+    private static async Task<List<Incident>> AllIncidentsAsync(IStore store, CancellationToken cancellationToken)
+    {
+        var all = new List<Incident>();
+        string? after = null;
+        do
+        {
+            var page = await store.ListIncidentsAsync(new IncidentQuery { Limit = 1000, After = after }, cancellationToken);
+            all.AddRange(page.Items);
+            after = page.Next;
+        }
+        while (after is not null);
+        return all;
+    }
+
     private static async Task<List<Alert>> AllAlertsAsync(IStore store, CancellationToken cancellationToken)
     {
         var all = new List<Alert>();
@@ -113,13 +128,13 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
         return all;
     }
 
-    private static void WriteTable(Pipeline.PipelineResult result, StoreCounts counts, IReadOnlyList<ScenarioOutcome> outcomes, IReadOnlyList<Alert> benign, IReadOnlyList<Incident> queue, string folder)
+    private static void WriteTable(Pipeline.PipelineResult result, StoreCounts counts, IReadOnlyList<ScenarioOutcome> outcomes, IReadOnlyList<Alert> benign, List<Incident> queue, string folder)
     {
         AnsiConsole.Write(new Rule("[bold]Incident queue[/] (priority order)").LeftJustified());
-        AnsiConsole.Write(Tables.Incidents(queue));
-        if (counts.Incidents > queue.Count)
+        AnsiConsole.Write(Tables.Incidents([.. queue.Take(15)]));
+        if (queue.Count > 15)
         {
-            AnsiConsole.MarkupLineInterpolated($"... {counts.Incidents - queue.Count:N0} more: vedette incidents list --data {folder}");
+            AnsiConsole.MarkupLineInterpolated($"... {queue.Count - 15:N0} more: vedette incidents list --data {folder}");
         }
         AnsiConsole.WriteLine();
         AnsiConsole.Write(new Rule("[bold]Attack scenarios[/] (simulator ground truth)").LeftJustified());
@@ -144,7 +159,7 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
         AnsiConsole.MarkupLineInterpolated($"store: {ProductPaths.Database(folder)}");
     }
 
-    private static void WriteJson(Pipeline.PipelineResult result, StoreCounts counts, IReadOnlyList<ScenarioOutcome> outcomes, IReadOnlyList<Alert> benign, IReadOnlyList<Incident> queue, string folder)
+    private static void WriteJson(Pipeline.PipelineResult result, StoreCounts counts, IReadOnlyList<ScenarioOutcome> outcomes, IReadOnlyList<Alert> benign, List<Incident> queue, string folder)
     {
         using var stdout = Console.OpenStandardOutput();
         using (var writer = new Utf8JsonWriter(stdout, DomainJson.WriterOptions(indented: true)))
@@ -173,6 +188,12 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
                     writer.WriteNull("incidentId");
                 }
                 writer.WriteNumber("alerts", outcome.Alerts.Count);
+                writer.WriteStartArray("incidentIds");
+                foreach (var id in outcome.Alerts.Where(a => a.IncidentId is not null).Select(a => a.IncidentId!.Value).Distinct())
+                {
+                    writer.WriteStringValue(id);
+                }
+                writer.WriteEndArray();
                 writer.WriteStartArray("rules");
                 foreach (var title in outcome.Alerts.Select(a => a.Title).Distinct())
                 {
@@ -191,15 +212,23 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
             }
             writer.WriteEndObject();
             writer.WriteEndObject();
+            // Which truth scenarios each incident holds alerts of: empty for an incident of benign alerts only.
+            var scenariosByAlert = outcomes.SelectMany(o => o.Alerts.Select(a => (a.Id, o.Scenario.Id))).ToLookup(p => p.Item1, p => p.Item2);
             writer.WriteStartArray("queue");
             foreach (var incident in queue)
             {
                 writer.WriteStartObject();
-                writer.WriteString("id", incident.Id);
+                writer.WriteString("incidentId", incident.Id);
                 writer.WriteString("title", incident.Title);
                 writer.WriteNumber("score", incident.Score);
                 writer.WriteString("severity", incident.Severity.ToName());
                 writer.WriteNumber("alerts", incident.AlertIds.Count);
+                writer.WriteStartArray("scenarios");
+                foreach (var scenario in incident.AlertIds.SelectMany(id => scenariosByAlert[id]).Distinct().Order(StringComparer.Ordinal))
+                {
+                    writer.WriteStringValue(scenario);
+                }
+                writer.WriteEndArray();
                 writer.WriteEndObject();
             }
             writer.WriteEndArray();

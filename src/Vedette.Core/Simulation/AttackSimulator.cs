@@ -12,7 +12,13 @@ public sealed class AttackSimulator
     [SuppressMessage("Performance", "CA1822:Mark members as static", Justification = "An instance, so commands can take the simulator as a dependency.")]
     public SimulationResult Run(SimulationOptions options, Stream output) => Simulate(options, output, labels: null);
 
-    /// <summary>As <see cref="Run(SimulationOptions, Stream)"/>; <paramref name="labels"/> receives, line by line, the id of the scenario that wrote it (null for background).</summary>
+    /// <summary>
+    /// As <see cref="Run(SimulationOptions, Stream)"/>; <paramref name="labels"/> receives, line by line, the id of the
+    /// scenario that wrote it (null for background): the exact ground truth that alerts are judged against.
+    /// </summary>
+    [SuppressMessage("Performance", "CA1822:Mark members as static", Justification = "An instance, so commands can take the simulator as a dependency.")]
+    public SimulationResult Run(SimulationOptions options, Stream output, List<string?> labels) => Simulate(options, output, labels);
+
     internal static SimulationResult Simulate(SimulationOptions options, Stream output, List<string?>? labels)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -21,12 +27,12 @@ public sealed class AttackSimulator
 
         // The order of these draws is part of the output: change it and every seed produces different traffic.
         var dice = new Dice(options.Seed);
-        var organisation = OrganisationBuilder.Build(dice);
+        var organisation = OrganisationBuilder.Build(dice, options.Users);
         var internet = new Internet(dice);
-        var adversary = new Adversary(internet, dice);
+        var adversary = new Adversary(internet, dice, options.Attacks);
         var timeline = new Timeline(options.Start, options.Span);
         var world = new World(organisation, internet, adversary, dice, timeline);
-        var scenarios = Scenarios.PlanAll(world);
+        var scenarios = Scenarios.PlanAll(world, options.Attacks);
         Background.Plan(world, options.Events - timeline.Count);
 
         var events = timeline.Sorted();

@@ -13,13 +13,13 @@ internal static class CredentialAttacks
 
     /// <summary>
     /// One internet address guesses 40–150 passwords against one Linux server within 5–10 minutes, a few guesses per
-    /// connection, mixing real accounts (root) with invalid ones.
+    /// connection, mixing real accounts (root) with invalid ones. Each instance has its own address and server.
     /// </summary>
-    public static IReadOnlyList<Observable> SshBruteForce(World world, long start)
+    public static IReadOnlyList<Observable> SshBruteForce(World world, long start, int instance)
     {
         var dice = world.Dice;
         var target = world.Claim(world.Estate.LinuxServers);
-        var attacker = world.Adversary.SshAttackerIp;
+        var attacker = world.Adversary.SshAttackers[instance];
         var failures = dice.Between(40, 150);
         var gap = Ms(dice.Between(280_000, 540_000) / failures);
         var ticks = start;
@@ -36,9 +36,9 @@ internal static class CredentialAttacks
     /// <summary>
     /// On a compromised workstation the attacker starts a spraying script (Sysmon 1), which tries one or two common
     /// passwords against 30–60 real accounts within about ten minutes; DC01 logs each as 4625 (network logon, bad
-    /// password), and some as 4771 (Kerberos pre-authentication failed).
+    /// password), and some as 4771 (Kerberos pre-authentication failed). Each instance starts from its own workstation.
     /// </summary>
-    public static IReadOnlyList<Observable> PasswordSpraying(World world, long start)
+    public static IReadOnlyList<Observable> PasswordSpraying(World world, long start, int instance)
     {
         var dice = world.Dice;
         var victim = world.ClaimEmployee();
@@ -71,13 +71,21 @@ internal static class CredentialAttacks
         return [Entity.Ip(source.Ip), Entity.Host(source)];
     }
 
-    /// <summary>One internet address makes 20–60 RDP logon attempts (4625, LogonType 10) against the built-in administrator of the RDS server within five minutes.</summary>
-    public static IReadOnlyList<Observable> WindowsBruteForce(World world, long start)
+    /// <summary>
+    /// One internet address makes 20–60 RDP logon attempts (4625, LogonType 10) against the built-in administrator of a
+    /// server within five minutes. Each instance has its own address and server: the RDS server, then the jump server
+    /// (the ones exposed to the internet), then any server whose RDP was exposed by mistake. Every instance tries the
+    /// built-in administrator, as RDP brute-forcers do.
+    /// </summary>
+    public static IReadOnlyList<Observable> WindowsBruteForce(World world, long start, int instance)
     {
         var dice = world.Dice;
-        var target = world.Claim(world.Estate.RemoteDesktopServer);
-        var account = world.Estate.BuiltinAdministrator;
-        var attacker = world.Adversary.RdpAttackerIp;
+        var estate = world.Estate;
+        var target = world.TryClaim(estate.RemoteDesktopServer) ? estate.RemoteDesktopServer
+            : world.TryClaim(estate.JumpServer) ? estate.JumpServer
+            : world.Claim(estate.Servers);
+        var account = estate.BuiltinAdministrator;
+        var attacker = world.Adversary.RdpAttackers[instance];
         var machine = dice.Pick(AttackerMachineNames);
         var attempts = dice.Between(20, 60);
         var gap = Ms(dice.Between(120_000, 290_000) / attempts);

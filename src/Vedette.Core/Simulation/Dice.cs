@@ -21,6 +21,23 @@ internal sealed class Dice(int seed)
 
     public T Pick<T>(IReadOnlyList<T> items) => items[_random.Next(items.Count)];
 
+    /// <summary>An item not yet in <paramref name="used"/>, which then holds it; with nothing used, the same draw as <see cref="Pick"/>.</summary>
+    public T PickUnused<T>(IReadOnlyList<T> items, ISet<T> used)
+    {
+        if (items.All(used.Contains))
+        {
+            throw new InvalidOperationException($"all {items.Count} choices are already used");
+        }
+        while (true)
+        {
+            var item = Pick(items);
+            if (used.Add(item))
+            {
+                return item;
+            }
+        }
+    }
+
     /// <summary>A client port from the dynamic range, as Windows and Linux pick them.</summary>
     public int Port() => _random.Next(49152, 65536);
 

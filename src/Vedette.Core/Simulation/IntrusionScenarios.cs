@@ -14,8 +14,9 @@ internal static class IntrusionScenarios
     /// From compromised workstation A, a stolen admin account runs a command on server B through a service: PsExec
     /// (PSEXESVC) or, in a third of the seeds, an Impacket smbexec-style random service running cmd via a batch file.
     /// A logs 4648; B logs the network logon (4624 type 3), the service install (7045) and the processes (Sysmon 1).
+    /// Each instance has its own workstation, server and admin account.
     /// </summary>
-    public static IReadOnlyList<Observable> LateralMovement(World world, long start)
+    public static IReadOnlyList<Observable> LateralMovement(World world, long start, int instance)
     {
         var dice = world.Dice;
         var source = world.ClaimEmployee();
@@ -98,15 +99,17 @@ internal static class IntrusionScenarios
 
     /// <summary>
     /// An admin logs on to a server over RDP and, within a minute or two, creates a local account (4720) and adds it to
-    /// the local Administrators group (4732), typing the net commands that Sysmon also records.
+    /// the local Administrators group (4732), typing the net commands that Sysmon also records. Each instance has its own
+    /// server, admin account and backdoor name.
     /// </summary>
-    public static IReadOnlyList<Observable> NewLocalAdmin(World world, long start)
+    public static IReadOnlyList<Observable> NewLocalAdmin(World world, long start, int instance)
     {
         var dice = world.Dice;
         var server = world.Claim(world.Estate.Servers);
         var admin = world.ClaimAdmin();
         var account = admin.AdminAccount!;
-        var backdoor = dice.Pick(Names.BackdoorAccounts);
+        // The first instance draws from the original names, as it always has.
+        var backdoor = world.ClaimName(instance == 0 ? Names.BackdoorAccounts : Names.AllBackdoorAccounts);
         var sid = string.Create(
             CultureInfo.InvariantCulture,
             $"S-1-5-21-{dice.Between(1_000_000_000, 2_000_000_000)}-{dice.Between(1_000_000_000, 2_000_000_000)}-{dice.Between(100_000_000, 999_999_999)}-{dice.Between(1001, 1012)}");

@@ -36,6 +36,9 @@ internal static class Names
     /// <summary>Names attackers give a local backdoor account, chosen to pass a glance.</summary>
     public static IReadOnlyList<string> BackdoorAccounts { get; } = ["support_tmp", "helpdesk2", "svc_update", "backup_adm", "itsupport"];
 
+    /// <summary>The backdoor names and more, for runs with several backdoors; none is an account of the organisation.</summary>
+    public static IReadOnlyList<string> AllBackdoorAccounts { get; } = [.. BackdoorAccounts, "admin_tmp", "sysadmin2", "helpdesk_svc", "it_temp"];
+
     /// <summary>Usernames a botnet tries against SSH, most invalid on our servers.</summary>
     public static IReadOnlyList<string> SshGuesses { get; } =
     [

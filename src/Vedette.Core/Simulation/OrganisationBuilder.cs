@@ -1,31 +1,45 @@
+using System.Globalization;
 using Vedette.Enrich;
 
 namespace Vedette.Simulation;
 
-/// <summary>Builds a small organisation from the dice: a few hundred staff and workstations and a fixed server estate.</summary>
+/// <summary>
+/// Builds an organisation from the dice: staff with their workstations, IT staff with admin accounts, and a server estate
+/// that grows with the staff. At the default size (220 staff) it is the fixed estate documentation and rules name.
+/// </summary>
 internal static class OrganisationBuilder
 {
-    private const int Staff = 220;
-    private const int ItStaff = 8;
-    private const int Executives = 6;
-    private const int Departed = 6;
-
-    // Name, role, criticality, owning team. Fixed so that documentation and rules can name them.
-    private static readonly (string Name, Criticality Criticality, string Owner)[] WindowsServers =
+    // Name, criticality, owning team, and whether even the smallest estate has it. Fixed so that documentation and rules
+    // can name them; each keeps its address (10.0.1.10 onwards, in this order) at every size.
+    private static readonly (string Name, Criticality Criticality, string Owner, bool Core)[] WindowsServers =
     [
-        ("SRV-FS01", Criticality.High, "it-ops"), ("SRV-FS02", Criticality.Medium, "it-ops"),
-        ("SRV-APP01", Criticality.Medium, "app-team"), ("SRV-APP02", Criticality.Medium, "app-team"),
-        ("SRV-APP03", Criticality.Medium, "app-team"), ("SRV-APP04", Criticality.Medium, "app-team"),
-        ("SRV-APP05", Criticality.Medium, "app-team"), ("SRV-APP06", Criticality.Medium, "app-team"),
-        ("SRV-SQL01", Criticality.High, "dba"), ("SRV-SQL02", Criticality.High, "dba"),
-        ("SRV-EXCH01", Criticality.High, "it-ops"), ("SRV-RDS01", Criticality.High, "it-ops"),
-        ("SRV-JUMP01", Criticality.High, "it-ops"), ("SRV-PRN01", Criticality.Low, "it-ops"),
-        ("SRV-BKP01", Criticality.High, "it-ops"), ("SRV-SCCM01", Criticality.High, "it-ops"),
-        ("SRV-CA01", Criticality.Critical, "security"), ("SRV-HR01", Criticality.High, "hr-apps"),
-        ("SRV-ERP01", Criticality.Critical, "finance-apps"), ("SRV-FIN01", Criticality.High, "finance-apps"),
-        ("SRV-WSUS01", Criticality.Medium, "it-ops"), ("SRV-MON01", Criticality.Medium, "it-ops"),
-        ("SRV-ADFS01", Criticality.Critical, "security"), ("SRV-WEB01", Criticality.Medium, "web-team"),
-        ("SRV-DEV01", Criticality.Low, "engineering"),
+        ("SRV-FS01", Criticality.High, "it-ops", true), ("SRV-FS02", Criticality.Medium, "it-ops", false),
+        ("SRV-APP01", Criticality.Medium, "app-team", true), ("SRV-APP02", Criticality.Medium, "app-team", false),
+        ("SRV-APP03", Criticality.Medium, "app-team", false), ("SRV-APP04", Criticality.Medium, "app-team", false),
+        ("SRV-APP05", Criticality.Medium, "app-team", false), ("SRV-APP06", Criticality.Medium, "app-team", false),
+        ("SRV-SQL01", Criticality.High, "dba", true), ("SRV-SQL02", Criticality.High, "dba", false),
+        ("SRV-EXCH01", Criticality.High, "it-ops", true), ("SRV-RDS01", Criticality.High, "it-ops", true),
+        ("SRV-JUMP01", Criticality.High, "it-ops", true), ("SRV-PRN01", Criticality.Low, "it-ops", false),
+        ("SRV-BKP01", Criticality.High, "it-ops", true), ("SRV-SCCM01", Criticality.High, "it-ops", false),
+        ("SRV-CA01", Criticality.Critical, "security", true), ("SRV-HR01", Criticality.High, "hr-apps", false),
+        ("SRV-ERP01", Criticality.Critical, "finance-apps", false), ("SRV-FIN01", Criticality.High, "finance-apps", false),
+        ("SRV-WSUS01", Criticality.Medium, "it-ops", false), ("SRV-MON01", Criticality.Medium, "it-ops", false),
+        ("SRV-ADFS01", Criticality.Critical, "security", false), ("SRV-WEB01", Criticality.Medium, "web-team", false),
+        ("SRV-DEV01", Criticality.Low, "engineering", false),
+    ];
+
+    // A larger estate adds servers of these families in turn, numbered after the fixed ones.
+    private static readonly (string Prefix, Criticality Criticality, string Owner)[] ServerFamilies =
+    [
+        ("SRV-APP", Criticality.Medium, "app-team"), ("SRV-FS", Criticality.Medium, "it-ops"), ("SRV-APP", Criticality.Medium, "app-team"),
+        ("SRV-SQL", Criticality.High, "dba"), ("SRV-WEB", Criticality.Medium, "web-team"), ("SRV-APP", Criticality.Medium, "app-team"),
+        ("SRV-RDS", Criticality.High, "it-ops"), ("SRV-DEV", Criticality.Low, "engineering"), ("SRV-PRN", Criticality.Low, "it-ops"),
+    ];
+
+    // A larger estate adds Linux servers of these kinds in turn, after web01, web02, db01 and bastion01.
+    private static readonly (string Prefix, Criticality Criticality, string Owner)[] LinuxFamilies =
+    [
+        ("web", Criticality.Medium, "web-team"), ("db", Criticality.High, "dba"), ("app", Criticality.Medium, "app-team"),
     ];
 
     private static readonly (string Name, Criticality Criticality, string Owner)[] ServiceAccountNames =
@@ -37,21 +51,22 @@ internal static class OrganisationBuilder
         ("svc_jenkins", Criticality.Medium, "engineering"), ("svc_scan", Criticality.Medium, "security"),
     ];
 
-    public static Organisation Build(Dice dice)
+    public static Organisation Build(Dice dice, int staff)
     {
-        var people = People(dice, Staff + Departed);
-        var seats = Enumerable.Range(1, Staff).ToArray();
+        var size = new OrganisationSize(staff);
+        var people = People(dice, staff + size.Departed);
+        var seats = Enumerable.Range(1, staff).ToArray();
         dice.Shuffle(seats);
 
-        var employees = new List<Employee>(Staff);
-        var admins = new List<Employee>(ItStaff);
-        var staffUsers = new List<OrganisationUser>(Staff);
-        var adminUsers = new List<OrganisationUser>(ItStaff);
-        var workstations = new List<OrganisationHost>(Staff);
-        for (var i = 0; i < Staff; i++)
+        var employees = new List<Employee>(staff);
+        var admins = new List<Employee>(size.ItStaff);
+        var staffUsers = new List<OrganisationUser>(staff);
+        var adminUsers = new List<OrganisationUser>(size.ItStaff);
+        var workstations = new List<OrganisationHost>(staff);
+        for (var i = 0; i < staff; i++)
         {
             var (sam, display) = people[i];
-            var department = i < ItStaff ? "it" : i < ItStaff + Executives ? "executive" : dice.Pick(Names.Departments);
+            var department = i < size.ItStaff ? "it" : i < size.ItStaff + size.Executives ? "executive" : dice.Pick(Names.Departments);
             var userCriticality = department switch
             {
                 "executive" => Criticality.High,
@@ -67,7 +82,7 @@ internal static class OrganisationBuilder
                 department is "it" or "executive" ? Criticality.Medium : Criticality.Low,
                 sam);
             OrganisationUser? admin = null;
-            if (i < ItStaff)
+            if (i < size.ItStaff)
             {
                 admin = new OrganisationUser("adm_" + sam, display + " (admin)", UserRole.Admin, Criticality.High, sam);
                 adminUsers.Add(admin);
@@ -83,17 +98,12 @@ internal static class OrganisationBuilder
         }
         workstations.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
 
-        var domainControllers = new List<OrganisationHost>
+        var domainControllers = new List<OrganisationHost>(size.DomainControllers);
+        for (var i = 0; i < size.DomainControllers; i++)
         {
-            new($"DC01.{Organisation.DnsDomain}", "10.0.0.10", HostRole.DomainController, Criticality.Critical, "it-ops"),
-            new($"DC02.{Organisation.DnsDomain}", "10.0.0.11", HostRole.DomainController, Criticality.Critical, "it-ops"),
-        };
-        var servers = new List<OrganisationHost>(WindowsServers.Length);
-        for (var i = 0; i < WindowsServers.Length; i++)
-        {
-            var (name, criticality, owner) = WindowsServers[i];
-            servers.Add(new OrganisationHost($"{name}.{Organisation.DnsDomain}", $"10.0.1.{10 + i}", HostRole.Server, criticality, owner));
+            domainControllers.Add(new($"DC{i + 1:D2}.{Organisation.DnsDomain}", $"10.0.0.{10 + i}", HostRole.DomainController, Criticality.Critical, "it-ops"));
         }
+        var servers = Servers(size.Servers);
         var bastion = new OrganisationHost("bastion01", "10.0.2.5", HostRole.LinuxServer, Criticality.High, "it-ops");
         var linux = new List<OrganisationHost>
         {
@@ -102,6 +112,8 @@ internal static class OrganisationBuilder
             new("db01", "10.0.2.20", HostRole.LinuxServer, Criticality.High, "dba"),
             bastion,
         };
+        AddNumbered(linux, size.LinuxServers, LinuxFamilies, static (i, name, criticality, owner) =>
+            new OrganisationHost(name, $"10.0.2.{30 + i}", HostRole.LinuxServer, criticality, owner));
         var scanner = new OrganisationHost("scanner01", "10.0.9.50", HostRole.Scanner, Criticality.Medium, "security");
         var proxy = new OrganisationHost("proxy01", "10.0.0.20", HostRole.Proxy, Criticality.Medium, "it-ops");
         var dns = new OrganisationHost("dns01", "10.0.0.53", HostRole.Dns, Criticality.High, "it-ops");
@@ -112,8 +124,8 @@ internal static class OrganisationBuilder
         var serviceAccounts = ServiceAccountNames
             .Select(static s => new OrganisationUser(s.Name, "Service account " + s.Name[4..], UserRole.Service, s.Criticality, s.Owner))
             .ToList();
-        var departed = new List<OrganisationUser>(Departed);
-        for (var i = Staff; i < Staff + Departed; i++)
+        var departed = new List<OrganisationUser>(size.Departed);
+        for (var i = staff; i < staff + size.Departed; i++)
         {
             departed.Add(new OrganisationUser(people[i].Sam, people[i].Display, UserRole.User, Criticality.Low, dice.Pick(Names.Departments), Enabled: false));
         }
@@ -153,9 +165,89 @@ internal static class OrganisationBuilder
         });
     }
 
-    /// <summary>Distinct people; the sam name is the first initial and the surname, with a digit where two would clash.</summary>
+    /// <summary>
+    /// What <paramref name="attacks"/> needs of an organisation of <paramref name="users"/> that it lacks, as a sentence;
+    /// null when it has enough. Every instance claims its own victims, so that no two attacks share one.
+    /// </summary>
+    public static string? Shortfall(int users, AttackMix attacks)
+    {
+        var size = new OrganisationSize(users);
+        var lateral = attacks.Count(ScenarioKinds.LateralMovementServiceInstall);
+        var localAdmin = attacks.Count(ScenarioKinds.NewLocalAdmin);
+        var needs = new (int Needed, int Has, string What, string Attacks)[]
+        {
+            (attacks.Count(ScenarioKinds.SshBruteForce), size.LinuxServers, "Linux servers", ScenarioKinds.SshBruteForce),
+            (attacks.Count(ScenarioKinds.WindowsBruteForce) + lateral + localAdmin, size.Servers, "Windows servers",
+                $"{ScenarioKinds.WindowsBruteForce}, {ScenarioKinds.LateralMovementServiceInstall} and {ScenarioKinds.NewLocalAdmin}"),
+            (lateral + localAdmin, size.ItStaff, "admin accounts", $"{ScenarioKinds.LateralMovementServiceInstall} and {ScenarioKinds.NewLocalAdmin}"),
+            (attacks.Count(ScenarioKinds.PasswordSpraying) + attacks.Count(ScenarioKinds.PhishingExecutionBeaconing) + lateral, size.Staff - size.ItStaff, "staff outside IT",
+                $"{ScenarioKinds.PasswordSpraying}, {ScenarioKinds.PhishingExecutionBeaconing} and {ScenarioKinds.LateralMovementServiceInstall}"),
+        };
+        foreach (var (needed, has, what, kinds) in needs)
+        {
+            if (needed > has)
+            {
+                return $"an organisation of {users} users has {has} {what}, and the {kinds} attacks need {needed}, one each";
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The fixed servers an estate of <paramref name="count"/> keeps (the core ones, then the first of the rest), then numbered additions.</summary>
+    private static List<OrganisationHost> Servers(int count)
+    {
+        var servers = new List<OrganisationHost>(count);
+        var optional = count - WindowsServers.Count(static s => s.Core);
+        for (var i = 0; i < WindowsServers.Length && servers.Count < count; i++)
+        {
+            var (name, criticality, owner, core) = WindowsServers[i];
+            if (!core && optional-- <= 0)
+            {
+                continue;
+            }
+            servers.Add(new OrganisationHost($"{name}.{Organisation.DnsDomain}", ServerIp(i), HostRole.Server, criticality, owner));
+        }
+        AddNumbered(servers, count, ServerFamilies, static (i, name, criticality, owner) =>
+            new OrganisationHost($"{name}.{Organisation.DnsDomain}", ServerIp(WindowsServers.Length + i), HostRole.Server, criticality, owner));
+        return servers;
+    }
+
+    // 10.0.1.10-254 as always, then further /24s from 10.0.16.0, clear of the DCs, Linux servers and security tools.
+    private static string ServerIp(int index) =>
+        index < 245 ? $"10.0.1.{10 + index}" : $"10.0.{16 + ((index - 245) / 250)}.{4 + ((index - 245) % 250)}";
+
+    /// <summary>Adds hosts until <paramref name="hosts"/> holds <paramref name="count"/>, taking the families in turn and numbering each after its highest name.</summary>
+    private static void AddNumbered(
+        List<OrganisationHost> hosts,
+        int count,
+        (string Prefix, Criticality Criticality, string Owner)[] families,
+        Func<int, string, Criticality, string, OrganisationHost> create)
+    {
+        var next = families.Select(static f => f.Prefix).Distinct().ToDictionary(static p => p, static _ => 1);
+        foreach (var host in hosts)
+        {
+            foreach (var prefix in next.Keys)
+            {
+                if (host.Name.StartsWith(prefix, StringComparison.Ordinal) && int.TryParse(host.Name.AsSpan(prefix.Length, 2), NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+                {
+                    next[prefix] = Math.Max(next[prefix], number + 1);
+                }
+            }
+        }
+        for (var i = 0; hosts.Count < count; i++)
+        {
+            var (prefix, criticality, owner) = families[i % families.Length];
+            hosts.Add(create(i, $"{prefix}{next[prefix]++:D2}", criticality, owner));
+        }
+    }
+
+    /// <summary>
+    /// Distinct people; the sam name is the first initial and the surname, with a digit where two would clash. A large
+    /// organisation has more people than there are first-and-last-name pairs: there a repeated name gets a middle initial.
+    /// </summary>
     private static List<(string Sam, string Display)> People(Dice dice, int count)
     {
+        var namesakes = count > Names.FirstNames.Count * Names.LastNames.Count / 4;
         var taken = new HashSet<string>(StringComparer.Ordinal);
         var people = new List<(string, string)>(count);
         while (people.Count < count)
@@ -163,6 +255,10 @@ internal static class OrganisationBuilder
             var first = dice.Pick(Names.FirstNames);
             var last = dice.Pick(Names.LastNames);
             var display = first + " " + last;
+            if (namesakes && taken.Contains(display))
+            {
+                display = $"{first} {(char)('A' + dice.Below(26))}. {last}";
+            }
             if (!taken.Add(display))
             {
                 continue;
@@ -176,4 +272,31 @@ internal static class OrganisationBuilder
         }
         return people;
     }
+}
+
+/// <summary>
+/// How many of each an organisation of a given number of staff has. The default 220 staff give the original estate
+/// (8 IT staff, 6 executives, 6 departed accounts, 25 Windows servers, 2 domain controllers, 4 Linux servers); the rest
+/// scale in proportion, with floors a small company still has.
+/// </summary>
+internal readonly record struct OrganisationSize(int Staff)
+{
+    private const int Reference = SimulationOptions.DefaultUsers;
+
+    /// <summary>Employees with an admin account: about one in 27, and at least four.</summary>
+    public int ItStaff => Math.Max(4, Staff * 8 / Reference);
+
+    public int Executives => Math.Max(2, Staff * 6 / Reference);
+
+    /// <summary>Disabled accounts of people who left.</summary>
+    public int Departed => Math.Max(2, Staff * 6 / Reference);
+
+    /// <summary>About one Windows server for every nine staff, and at least the eight core ones.</summary>
+    public int Servers => Math.Max(8, Staff * 25 / Reference);
+
+    /// <summary>Two, and one more for every further thousand staff.</summary>
+    public int DomainControllers => Math.Max(2, (Staff + 999) / 1000);
+
+    /// <summary>Four, and one more for every further 250 staff.</summary>
+    public int LinuxServers => 4 + (Math.Max(0, Staff - Reference) / 250);
 }

@@ -5,26 +5,26 @@ namespace Vedette.Simulation;
 
 /// <summary>
 /// A user opens an HTA "invoice" from a phishing link; mshta runs hidden PowerShell that drops and starts a payload,
-/// which then beacons to its C2 about once a minute for 20–40 minutes.
+/// which then beacons to its C2 about once a minute for 20–40 minutes. Each instance is its own campaign against its own victim.
 /// </summary>
 internal static class PhishingScenario
 {
     private const string PayloadUserAgent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64)";
     private const string PowerShellUserAgent = "Mozilla/5.0 (Windows NT; Windows NT 10.0; en-US) WindowsPowerShell/5.1.19041.5007";
 
-    public static IReadOnlyList<Observable> Plan(World world, long start)
+    public static IReadOnlyList<Observable> Plan(World world, long start, int instance)
     {
         var dice = world.Dice;
-        var adversary = world.Adversary;
+        var campaign = world.Adversary.Campaigns[instance];
         var victim = world.ClaimEmployee();
         var user = victim.User;
         var host = victim.Workstation;
-        var fileName = $"invoice_{adversary.InvoiceNumber}.hta";
+        var fileName = $"invoice_{campaign.InvoiceNumber}.hta";
         var downloaded = $@"{user.Profile}\Downloads\{fileName}";
 
         // Delivery: the link in the mail opens in Edge, which fetches the HTA through the proxy and saves it.
         var browser = world.Launch(Programs.Edge, user);
-        var phishing = adversary.PhishingSite;
+        var phishing = campaign.PhishingSite;
         world.Resolved(start, host, browser, phishing);
         world.Add(new SysmonNetworkConnect(start + Ms(60), host, browser, phishing.Ip, phishing.Domain, 80, dice.Port()));
         world.Proxied(start + Ms(200), new ProxyRequest(
@@ -41,30 +41,30 @@ internal static class PhishingScenario
 
         ticks += Ms(dice.Between(1_500, 3_500));
         var stager = world.Process(
-            Programs.PowerShellImage, "powershell.exe -nop -w hidden -enc " + adversary.StagerCommand, user.Profile + @"\Downloads\", user.Qualified,
+            Programs.PowerShellImage, "powershell.exe -nop -w hidden -enc " + campaign.StagerCommand, user.Profile + @"\Downloads\", user.Qualified,
             "Medium", Programs.PowerShell.Hashes, mshta.Image, mshtaCommandLine);
         world.Started(ticks, host, stager, audited: true);
 
         ticks += Ms(dice.Between(600, 1_500));
         world.Add(new SysmonNetworkConnect(ticks, host, stager, phishing.Ip, phishing.Domain, 80, dice.Port()));
         world.Proxied(ticks + Ms(30), new ProxyRequest(
-            host.Ip, user.SamName, "GET", adversary.StagerUrl, phishing.Domain, "dat", PowerShellUserAgent, 200, 288, phishing.Ip));
-        var payloadPath = $@"{user.Profile}\AppData\Roaming\{adversary.PayloadName}";
+            host.Ip, user.SamName, "GET", campaign.StagerUrl, phishing.Domain, "dat", PowerShellUserAgent, 200, 288, phishing.Ip));
+        var payloadPath = $@"{user.Profile}\AppData\Roaming\{campaign.PayloadName}";
         ticks += Ms(dice.Between(800, 2_000));
         world.Add(new SysmonFileCreate(ticks, host, stager, payloadPath));
 
         ticks += Ms(dice.Between(500, 1_500));
         var payload = world.Process(
             payloadPath, $"\"{payloadPath}\"", user.Profile + @"\AppData\Roaming\", user.Qualified, "Medium",
-            $"MD5={adversary.PayloadMd5},SHA256={adversary.PayloadSha256}", stager.Image, stager.CommandLine);
+            $"MD5={campaign.PayloadMd5},SHA256={campaign.PayloadSha256}", stager.Image, stager.CommandLine);
         world.Started(ticks, host, payload, audited: true);
 
-        Beacon(world, host, user, payload, ticks + Seconds(dice.Between(5, 15)));
+        Beacon(world, campaign.C2Site, host, user, payload, ticks + Seconds(dice.Between(5, 15)));
 
         return
         [
-            Entity.User(user), Entity.Host(host), Entity.Domain(phishing.Domain), Entity.Domain(adversary.C2Domain),
-            Entity.Ip(adversary.C2Ip), Entity.Sha256(adversary.PayloadSha256),
+            Entity.User(user), Entity.Host(host), Entity.Domain(phishing.Domain), Entity.Domain(campaign.C2Site.Domain),
+            Entity.Ip(campaign.C2Site.Ip), Entity.Sha256(campaign.PayloadSha256),
         ];
     }
 
@@ -72,10 +72,9 @@ internal static class PhishingScenario
     /// A beacon about every 60 s (±6 s jitter): a TLS connection to the C2 that the proxy logs as CONNECT, a fresh DNS
     /// lookup every five beacons (the record's TTL), and one IDS alert on an early beacon.
     /// </summary>
-    private static void Beacon(World world, OrganisationHost host, OrganisationUser user, SimProcess payload, long ticks)
+    private static void Beacon(World world, Site c2, OrganisationHost host, OrganisationUser user, SimProcess payload, long ticks)
     {
         var dice = world.Dice;
-        var c2 = world.Adversary.C2Site;
         var beacons = dice.Between(20, 40);
         var alerted = dice.Between(1, 4);
         for (var i = 0; i < beacons; i++)

@@ -61,8 +61,11 @@ internal sealed class World(Organisation organisation, Internet internet, Advers
         }
     }
 
-    public OrganisationHost Claim(OrganisationHost host) =>
-        _claimed.Add(host.Name) ? host : throw new InvalidOperationException($"{host.Name} is already a victim of another scenario");
+    /// <summary>Claims <paramref name="host"/> unless another scenario already has it.</summary>
+    public bool TryClaim(OrganisationHost host) => _claimed.Add(host.Name);
+
+    /// <summary>A name from <paramref name="pool"/> no scenario has used yet, such as an attacker's account.</summary>
+    public string ClaimName(IReadOnlyList<string> pool) => Dice.PickUnused(pool, _claimed);
 
     /// <summary>A new process of a known program, run by the user or, for system programs, by SYSTEM.</summary>
     public SimProcess Launch(ProcessTemplate template, OrganisationUser? user) =>

@@ -5,7 +5,7 @@ using Vedette.Simulation;
 
 namespace Vedette.Cli.Commands;
 
-internal sealed class SimulateSettings : CommandSettings
+internal sealed class SimulateSettings : CommandSettings, ISimulationSettings
 {
     [CommandOption("--events <N>")]
     [Description("Number of events to write (at least 5000).")]
@@ -14,6 +14,14 @@ internal sealed class SimulateSettings : CommandSettings
     [CommandOption("--seed <S>")]
     [Description("Random seed: the same seed writes the same bytes.")]
     public int Seed { get; init; } = 7;
+
+    [CommandOption("--users <N>")]
+    [Description(SimulationArguments.UsersHelp)]
+    public int Users { get; init; } = SimulationOptions.DefaultUsers;
+
+    [CommandOption("--attacks <SPEC>")]
+    [Description(SimulationArguments.AttacksHelp)]
+    public string? Attacks { get; init; }
 
     [CommandOption("--out <FILE>")]
     [Description("NDJSON file to write the events to.")]
@@ -37,7 +45,7 @@ internal sealed class SimulateSettings : CommandSettings
         {
             return ValidationResult.Error("--out FILE is required");
         }
-        return SimulationSize.Validate(Events) ?? ValidationResult.Success();
+        return this.ValidateSimulation() ?? ValidationResult.Success();
     }
 }
 
@@ -46,8 +54,9 @@ internal sealed class SimulateCommand : Command<SimulateSettings>
 {
     public override int Execute(CommandContext context, SimulateSettings settings, CancellationToken cancellationToken)
     {
-        var result = SimulationFiles.Write(settings.Events, settings.Seed, settings.Out!, settings.Truth, settings.Inventory, settings.Feed);
-        AnsiConsole.MarkupLineInterpolated($"Wrote [bold]{result.Events:N0}[/] events to {settings.Out} with {result.Scenarios.Count} attack scenarios.");
+        var result = SimulationFiles.Write(settings.Options(), settings.Out!, settings.Truth, settings.Inventory, settings.Feed);
+        AnsiConsole.MarkupLineInterpolated(
+            $"Wrote [bold]{result.Events:N0}[/] events to {settings.Out} for an organisation of {settings.Users:N0} users with {result.Scenarios.Count} attack scenarios.");
         foreach (var scenario in result.Scenarios)
         {
             AnsiConsole.MarkupLineInterpolated($"  {scenario.Id,-4} {scenario.Kind,-34} {scenario.Start:HH:mm:ss}–{scenario.End:HH:mm:ss}  {string.Join(", ", scenario.Entities)}");
@@ -59,12 +68,17 @@ internal sealed class SimulateCommand : Command<SimulateSettings>
 /// <summary>Writes a simulation and its side files; shared by simulate and demo.</summary>
 internal static class SimulationFiles
 {
-    public static SimulationResult Write(int events, int seed, string output, string? truth, string? inventory, string? feed)
+    /// <summary>The default organisation and attacks.</summary>
+    public static SimulationResult Write(int events, int seed, string output, string? truth, string? inventory, string? feed) =>
+        Write(new SimulationOptions(events, seed), output, truth, inventory, feed);
+
+    /// <summary>As above for any options; <paramref name="labels"/>, when given, receives the scenario id of every line written (null for background).</summary>
+    public static SimulationResult Write(SimulationOptions options, string output, string? truth, string? inventory, string? feed, List<string?>? labels = null)
     {
         SimulationResult result;
         using (var stream = new FileStream(output, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
         {
-            result = new AttackSimulator().Run(new SimulationOptions(events, seed), stream);
+            result = labels is null ? new AttackSimulator().Run(options, stream) : new AttackSimulator().Run(options, stream, labels);
         }
         if (truth is not null)
         {
@@ -82,5 +96,54 @@ internal static class SimulationFiles
             Truth.WriteFeed(writer, result.KnownBadIndicators);
         }
         return result;
+    }
+}
+
+/// <summary>The simulation options that simulate and demo both take.</summary>
+internal interface ISimulationSettings
+{
+    int Events { get; }
+
+    int Seed { get; }
+
+    int Users { get; }
+
+    string? Attacks { get; }
+}
+
+/// <summary>Turns --events, --seed, --users and --attacks into <see cref="SimulationOptions"/>, or an error naming the flag at fault.</summary>
+internal static class SimulationArguments
+{
+    public const string UsersHelp = "Staff in the simulated organisation, 40 to 5000 (default 220); servers, admins and domain controllers scale with it.";
+
+    public const string AttacksHelp =
+        "Attacks to embed and how many of each, e.g. ssh-bruteforce:2,new-local-admin:3 or all:2 (default: each kind once). "
+        + "Instances of a kind have their own victims and attackers and start 2 hours after the previous one could have ended.";
+
+    /// <summary>The options of settings that passed <see cref="ValidateSimulation"/>.</summary>
+    public static SimulationOptions Options(this ISimulationSettings settings) =>
+        Build(settings, out var error) ?? throw new InvalidOperationException(error);
+
+    public static ValidationResult? ValidateSimulation(this ISimulationSettings settings) =>
+        Build(settings, out var error) is null ? ValidationResult.Error(error!) : null;
+
+    private static SimulationOptions? Build(ISimulationSettings settings, out string? error)
+    {
+        var attacks = AttackMix.Default;
+        if (settings.Attacks is not null && !AttackMix.TryParse(settings.Attacks, out attacks, out var invalid))
+        {
+            error = "--attacks: " + invalid;
+            return null;
+        }
+        var options = new SimulationOptions(settings.Events, settings.Seed) { Users = settings.Users, Attacks = attacks };
+        var problem = options.Problem();
+        error = problem is null ? null : problem.Option switch
+        {
+            nameof(SimulationOptions.Events) => "--events: ",
+            nameof(SimulationOptions.Users) => "--users: ",
+            nameof(SimulationOptions.Attacks) => "--attacks: ",
+            _ => "",
+        } + problem.Reason;
+        return problem is null ? options : null;
     }
 }

@@ -13,22 +13,28 @@ internal sealed class SimulatedDay
     public const int Large = 200_000;
     public const int Seed = 7;
 
-    private static readonly ConcurrentDictionary<(int Events, int Seed), Lazy<SimulatedDay>> Runs = new();
+    private static readonly ConcurrentDictionary<(int Events, int Seed, int Users, string Attacks), Lazy<SimulatedDay>> Runs = new();
 
     private readonly Lazy<IReadOnlyList<Record>> _records;
 
-    private SimulatedDay(int events, int seed)
+    private SimulatedDay(SimulationOptions options)
     {
         using var output = new MemoryStream();
-        var labels = new List<string?>(events);
-        Result = AttackSimulator.Simulate(new SimulationOptions(events, seed), output, labels);
+        var labels = new List<string?>(options.Events);
+        Options = options;
+        Result = AttackSimulator.Simulate(options, output, labels);
         Bytes = output.ToArray();
         Labels = labels;
         _records = new Lazy<IReadOnlyList<Record>>(() => [.. ReadRecords()]);
     }
 
-    public static SimulatedDay Of(int events, int seed = Seed) =>
-        Runs.GetOrAdd((events, seed), static key => new Lazy<SimulatedDay>(() => new SimulatedDay(key.Events, key.Seed))).Value;
+    public static SimulatedDay Of(int events, int seed = Seed) => Of(new SimulationOptions(events, seed));
+
+    /// <summary>A run of the given options, which must keep the default start and span.</summary>
+    public static SimulatedDay Of(SimulationOptions options) =>
+        Runs.GetOrAdd((options.Events, options.Seed, options.Users, options.Attacks.ToString()), _ => new Lazy<SimulatedDay>(() => new SimulatedDay(options))).Value;
+
+    public SimulationOptions Options { get; }
 
     public SimulationResult Result { get; }
 

@@ -26,7 +26,9 @@ public sealed class EventPipeline
     private readonly ErrorReport _errors;
     private readonly PipelineOptions _options;
     private readonly RepeatFolder _repeats;
+    private readonly ActiveSuppressions _suppressions;
     private long _updates;
+    private long _suppressed;
     private long _incidentChanges;
 
     public EventPipeline(
@@ -37,7 +39,8 @@ public sealed class EventPipeline
         IStore store,
         IReadOnlyList<IResponder> responders,
         ErrorReport errors,
-        PipelineOptions? options = null)
+        PipelineOptions? options = null,
+        ActiveSuppressions? suppressions = null)
     {
         _normalizer = normalizer;
         _detector = detector;
@@ -48,6 +51,7 @@ public sealed class EventPipeline
         _errors = errors;
         _options = options ?? new PipelineOptions();
         _repeats = new RepeatFolder(_options.RepeatGap);
+        _suppressions = suppressions ?? new ActiveSuppressions();
     }
 
     public PipelineStats Stats { get; } = new();
@@ -85,7 +89,10 @@ public sealed class EventPipeline
             _updates,
             _incidentChanges,
             _errors.Count,
-            clock.Elapsed);
+            clock.Elapsed)
+        {
+            Suppressed = Interlocked.Read(ref _suppressed),
+        };
     }
 
     private static Channel<T> Bounded<T>(int capacity) =>
@@ -251,12 +258,16 @@ public sealed class EventPipeline
                 Stats.Triage.AddReceived(batch.Alerts.Count);
                 var store = new StoreBatch();
                 var changed = new Dictionary<Guid, Incident>();
+                var suppressions = _suppressions.Current;
                 foreach (var alert in batch.Alerts)
                 {
                     try
                     {
-                        var incident = _triage.Triage(alert);
-                        changed[incident.Id] = incident;
+                        if (!Suppress(suppressions, alert))
+                        {
+                            var incident = _triage.Triage(alert);
+                            changed[incident.Id] = incident;
+                        }
                     }
                     catch (Exception ex) when (ex is not OutOfMemoryException)
                     {
@@ -265,6 +276,7 @@ public sealed class EventPipeline
                     }
                     store.NewAlerts.Add(alert);
                 }
+                // A suppressed alert's updates are stored (its count grows); triage never saw the alert and returns no incident.
                 foreach (var update in batch.Updates)
                 {
                     try
@@ -295,6 +307,22 @@ public sealed class EventPipeline
         {
             output.Complete();
         }
+    }
+
+    /// <summary>
+    /// A suppressed alert is scored, so that it still shows how it would have ranked, and kept out of the incidents.
+    /// Expiry is judged at the alert's creation, which is when the clock says it was detected.
+    /// </summary>
+    private bool Suppress(SuppressionSet suppressions, Alert alert)
+    {
+        if (suppressions.Match(alert, alert.CreatedAt) is not { } suppression)
+        {
+            return false;
+        }
+        alert.SuppressedBy = suppression.Id;
+        alert.Risk = RiskScorer.Score(alert);
+        Interlocked.Increment(ref _suppressed);
+        return true;
     }
 
     private async Task StoreAsync(ChannelReader<StoreBatch> input, ChannelWriter<StoreBatch> output)

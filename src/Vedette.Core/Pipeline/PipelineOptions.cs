@@ -24,4 +24,7 @@ public sealed record PipelineResult(
     TimeSpan Elapsed)
 {
     public double EventsPerSecond => Elapsed.TotalSeconds > 0 ? Events / Elapsed.TotalSeconds : 0;
+
+    /// <summary>Of <see cref="Alerts"/>, those a suppression silenced: stored, but in no incident.</summary>
+    public long Suppressed { get; init; }
 }

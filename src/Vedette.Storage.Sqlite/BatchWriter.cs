@@ -28,9 +28,9 @@ internal sealed class BatchWriter : IDisposable
         _transitions = transitions;
         _insertAlert = new Statement(writer, """
             INSERT INTO alerts (id, rule_id, severity, status, verdict, assignee, score, incident_id, first_seen, last_seen,
-                                created_at, acknowledged_at, closed_at, event_count, version, doc)
+                                created_at, acknowledged_at, closed_at, event_count, version, doc, suppressed_by)
             VALUES (@id, @rule_id, @severity, @status, @verdict, @assignee, @score, @incident_id, @first_seen, @last_seen,
-                    @created_at, @acknowledged_at, @closed_at, @event_count, @version, @doc)
+                    @created_at, @acknowledged_at, @closed_at, @event_count, @version, @doc, @suppressed_by)
             """);
         _insertObservable = new Statement(writer, "INSERT OR IGNORE INTO alert_observables (type, value, alert_id) VALUES (@type, @value, @alert_id)");
         _insertEvidence = new Statement(writer, """
@@ -53,21 +53,23 @@ internal sealed class BatchWriter : IDisposable
         // them through UpdateIncidentAsync and triage's copy may predate their change.
         _upsertIncident = new Statement(writer, """
             INSERT INTO incidents (id, severity, score, status, verdict, assignee, first_seen, last_seen, created_at,
-                                   acknowledged_at, closed_at, alert_count, version, doc)
+                                   acknowledged_at, closed_at, alert_count, version, due_at, doc)
             VALUES (@id, @severity, @score, @status, @verdict, @assignee, @first_seen, @last_seen, @created_at,
-                    @acknowledged_at, @closed_at, @alert_count, @version, @doc)
+                    @acknowledged_at, @closed_at, @alert_count, @version, @due_at, @doc)
             ON CONFLICT (id) DO UPDATE SET
                 severity = excluded.severity,
                 score = excluded.score,
                 first_seen = excluded.first_seen,
                 last_seen = excluded.last_seen,
                 alert_count = excluded.alert_count,
+                due_at = excluded.due_at,
                 doc = json_set(excluded.doc,
                     '$.status', incidents.doc -> '$.status',
                     '$.verdict', incidents.doc -> '$.verdict',
                     '$.assignee', incidents.doc -> '$.assignee',
                     '$.version', incidents.version,
-                    '$.transitions', incidents.doc -> '$.transitions')
+                    '$.transitions', incidents.doc -> '$.transitions',
+                    '$.mergedInto', incidents.doc -> '$.mergedInto')
             """);
     }
 
@@ -107,6 +109,7 @@ internal sealed class BatchWriter : IDisposable
         command.Set("@event_count", alert.EventCount);
         command.Set("@version", alert.Version);
         command.Set("@doc", _docs.Alert(alert).Span);
+        command.Set("@suppressed_by", Columns.Id(alert.SuppressedBy));
         try
         {
             command.Execute();
@@ -176,6 +179,7 @@ internal sealed class BatchWriter : IDisposable
         command.Set("@last_seen", Columns.Time(incident.LastSeen));
         command.Set("@created_at", Columns.Time(incident.CreatedAt));
         command.Set("@alert_count", incident.AlertIds.Count);
+        command.Set("@due_at", Columns.Time(incident.DueAt));
         command.Set("@version", incident.Version);
         command.Set("@doc", _docs.Incident(incident).Span);
         command.Execute();

@@ -43,6 +43,18 @@ internal sealed class DocWriter : IDisposable
         return Finish();
     }
 
+    public ReadOnlyMemory<byte> Map(IEnumerable<KeyValuePair<string, string>> entries)
+    {
+        Reset();
+        _writer.WriteStartObject();
+        foreach (var (key, value) in entries)
+        {
+            _writer.WriteString(key, value);
+        }
+        _writer.WriteEndObject();
+        return Finish();
+    }
+
     public void Dispose() => _writer.Dispose();
 
     private void Reset()

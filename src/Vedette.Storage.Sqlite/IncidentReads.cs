@@ -5,7 +5,10 @@ using Vedette.Serialization;
 
 namespace Vedette.Storage.Sqlite;
 
-/// <summary>Incident queries, in the order analysts work them: highest score, then highest severity, then oldest.</summary>
+/// <summary>
+/// Incident queries, in the order analysts work them: highest score, then the SLA that runs out first, then the one
+/// opened first (ids are time-ordered). Merged incidents have left the queue and are not listed.
+/// </summary>
 internal static class IncidentReads
 {
     public static async Task<Incident?> GetAsync(SqliteConnection connection, Guid id, CancellationToken cancellationToken)
@@ -20,26 +23,25 @@ internal static class IncidentReads
     {
         using var command = connection.CreateCommand();
         var filter = new SqlFilter(command)
+            .Where("merged_into IS NULL")
             .Where("status = @status", "@status", (int?)query.Status)
             .Where("severity >= @severity", "@severity", (int?)query.MinSeverity);
         if (query.After is { } after)
         {
-            // After the last item shown in (score DESC, severity DESC, first_seen, id) order.
-            var key = Paging.Decode(after, "incidents", 4);
+            // After the last item shown in (score DESC, due_at, id) order.
+            var key = Paging.Decode(after, "incidents", 3);
             filter.Where("""
-                (score < @after_score OR (score = @after_score AND (severity < @after_severity OR (severity = @after_severity
-                    AND (first_seen > @after_first_seen OR (first_seen = @after_first_seen AND id > @after_id))))))
+                (score < @after_score OR (score = @after_score AND (due_at > @after_due_at OR (due_at = @after_due_at AND id > @after_id))))
                 """, "@after_score", ParseKey(key[0], after));
-            command.Parameters.AddWithValue("@after_severity", ParseKey(key[1], after));
-            command.Parameters.AddWithValue("@after_first_seen", key[2]);
-            command.Parameters.AddWithValue("@after_id", key[3]);
+            command.Parameters.AddWithValue("@after_due_at", key[1]);
+            command.Parameters.AddWithValue("@after_id", key[2]);
         }
-        command.CommandText = $"SELECT doc FROM incidents{filter} ORDER BY score DESC, severity DESC, first_seen, id LIMIT @limit";
+        command.CommandText = $"SELECT doc FROM incidents{filter} ORDER BY score DESC, due_at, id LIMIT @limit";
         return await Paging.ReadAsync(command, "incidents", Paging.Clamp(query.Limit), DomainJson.ParseIncident, SortKey, cancellationToken);
     }
 
     private static string[] SortKey(Incident incident) =>
-        [incident.Score.ToString(CultureInfo.InvariantCulture), ((int)incident.Severity).ToString(CultureInfo.InvariantCulture), Columns.Time(incident.FirstSeen), Columns.Id(incident.Id)];
+        [incident.Score.ToString(CultureInfo.InvariantCulture), Columns.Time(incident.DueAt), Columns.Id(incident.Id)];
 
     private static long ParseKey(string text, string cursor) =>
         long.TryParse(text, CultureInfo.InvariantCulture, out var value) ? value : throw Paging.NotACursor(cursor, "incidents");

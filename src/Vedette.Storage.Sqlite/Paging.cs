@@ -74,5 +74,12 @@ internal sealed class SqlFilter(SqliteCommand command)
         return this;
     }
 
+    /// <summary>Adds a condition that holds for every query of the listing (no parameter).</summary>
+    public SqlFilter Where(string condition)
+    {
+        _where.Append(_where.Length == 0 ? " WHERE " : " AND ").Append(condition);
+        return this;
+    }
+
     public override string ToString() => _where.ToString();
 }

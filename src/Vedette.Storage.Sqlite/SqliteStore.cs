@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Vedette.Domain;
 using Vedette.Enrich.Intel;
 using Vedette.Storage.Sqlite.Schema;
+using Vedette.Triage;
 
 namespace Vedette.Storage.Sqlite;
 
@@ -25,6 +26,8 @@ public sealed class SqliteStore : IStore
     private readonly WorkItemUpdater _updater;
     private readonly FeedRows _feeds;
     private readonly AuditLog _audit;
+    private readonly RegroupWriter _regroup;
+    private readonly SuppressionRows _suppressions;
     private bool _disposed;
 
     private SqliteStore(string path, SqliteConnection writer)
@@ -38,6 +41,8 @@ public sealed class SqliteStore : IStore
         _updater = new WorkItemUpdater(writer, _docs, _transitions);
         _feeds = new FeedRows(writer, _docs);
         _audit = new AuditLog(writer);
+        _regroup = new RegroupWriter(writer, _docs, _batches);
+        _suppressions = new SuppressionRows(writer, _docs);
     }
 
     /// <summary>The full path of the database file.</summary>
@@ -97,6 +102,25 @@ public sealed class SqliteStore : IStore
     public Task<UpdateResult> UpdateIncidentAsync(Incident incident, CancellationToken cancellationToken) =>
         UpdateAsync(incident, () => _updater.Update(incident), cancellationToken);
 
+    public async Task<UpdateResult> RegroupAsync(Regrouping regrouping, CancellationToken cancellationToken)
+    {
+        var versions = regrouping.Changed.Select(i => i.Version).ToList();
+        try
+        {
+            await InWriteTransactionAsync(() => _regroup.Write(regrouping), cancellationToken);
+            return UpdateResult.Updated;
+        }
+        catch (RegroupConflictException conflict)
+        {
+            // Rolled back: every incident keeps the version it was read with, so the analyst can re-read and retry.
+            for (var i = 0; i < versions.Count; i++)
+            {
+                regrouping.Changed[i].Version = versions[i];
+            }
+            return conflict.Result;
+        }
+    }
+
     public Task ReplaceFeedAsync(FeedStatus status, IReadOnlyCollection<FeedIndicator> indicators, CancellationToken cancellationToken) =>
         InWriteTransactionAsync(() =>
         {
@@ -126,6 +150,21 @@ public sealed class SqliteStore : IStore
     public Task<StoreCounts> CountAsync(CancellationToken cancellationToken) =>
         ReadAsync(connection => CountAsync(connection, cancellationToken), cancellationToken);
 
+    public Task AddSuppressionAsync(Suppression suppression, CancellationToken cancellationToken) =>
+        InWriteTransactionAsync(() => _suppressions.Insert(suppression), cancellationToken);
+
+    public Task<IReadOnlyList<Suppression>> ListSuppressionsAsync(bool includeRemoved, CancellationToken cancellationToken) =>
+        ReadAsync(connection => SuppressionRows.ListAsync(connection, includeRemoved, cancellationToken), cancellationToken);
+
+    public Task<bool> RemoveSuppressionAsync(Guid id, string by, DateTimeOffset at, CancellationToken cancellationToken) =>
+        InWriteTransactionAsync(() => _suppressions.Remove(id, by, at), cancellationToken);
+
+    public Task<IReadOnlyList<RuleVerdict>> ReadVerdictsAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
+        ReadAsync(connection => VerdictReads.ReadAsync(connection, since, cancellationToken), cancellationToken);
+
+    public Task<IReadOnlyList<RuleAlertCount>> ReadRuleCountsAsync(CancellationToken cancellationToken) =>
+        ReadAsync(connection => VerdictReads.CountAsync(connection, cancellationToken), cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         if (_disposed)
@@ -141,6 +180,8 @@ public sealed class SqliteStore : IStore
             _updater.Dispose();
             _feeds.Dispose();
             _audit.Dispose();
+            _regroup.Dispose();
+            _suppressions.Dispose();
             _transitions.Dispose();
             _docs.Dispose();
             using (var reader = new SqliteConnection(_readerConnectionString))
@@ -238,12 +279,13 @@ public sealed class SqliteStore : IStore
     {
         using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT (SELECT count(*) FROM alerts), (SELECT count(*) FROM incidents), (SELECT count(*) FROM feed_indicators),
-                   (SELECT count(*) FROM audit), (SELECT count(*) FROM alert_evidence)
+            SELECT (SELECT count(*) FROM alerts), (SELECT count(*) FROM incidents WHERE merged_into IS NULL), (SELECT count(*) FROM feed_indicators),
+                   (SELECT count(*) FROM audit), (SELECT count(*) FROM alert_evidence),
+                   (SELECT count(*) FROM alerts WHERE suppressed_by IS NOT NULL)
             """;
         using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
-        return new StoreCounts(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
+        return new StoreCounts(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5));
     }
 
     private static async Task ConfigureWriterAsync(SqliteConnection writer, string path, CancellationToken cancellationToken)

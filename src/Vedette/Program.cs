@@ -61,6 +61,9 @@ internal static class Program
                 rules.AddCommand<RulesListCommand>("list")
                     .WithDescription("List the rules with level, status, logsource and ATT&CK techniques.")
                     .WithExample("rules", "list", "--attack", "enterprise-attack.csv");
+                rules.AddCommand<RulesStatsCommand>("stats")
+                    .WithDescription("Per rule: alerts, analysts' verdicts, learned precision and fidelity points, and suppressions to consider.")
+                    .WithExample("rules", "stats", "--format", "json");
             });
             config.AddBranch("intel", intel =>
             {
@@ -96,12 +99,44 @@ internal static class Program
                 alerts.SetDescription("Alerts in the store.");
                 alerts.AddCommand<AlertListCommand>("list").WithDescription("List alerts, newest first.");
                 alerts.AddCommand<AlertShowCommand>("show").WithDescription("Show one alert with score breakdown and evidence.");
+                alerts.AddCommand<AlertAcknowledgeCommand>("acknowledge").WithDescription("Acknowledge alerts: someone is on them.")
+                    .WithExample("alerts", "acknowledge", "01a22471-a5ae-7107-b95e-670f844f4bbf", "--analyst", "ana");
+                alerts.AddCommand<AlertCloseCommand>("close").WithDescription("Close alerts with a verdict; analysts' verdicts teach each rule's fidelity.")
+                    .WithExample("alerts", "close", "01a22471-a5ae-7107-b95e-670f844f4bbf", "--verdict", "false-positive", "--analyst", "ana", "--note", "backup job");
+            });
+            config.AddBranch("triage", triage =>
+            {
+                triage.SetDescription("Why alerts and incidents score and rank as they do.");
+                triage.AddCommand<TriageExplainCommand>("explain")
+                    .WithDescription("An alert's or incident's score breakdown, its place in the queue and why its alerts were grouped.")
+                    .WithExample("triage", "explain", "01a22471-a5ae-7107-b95e-670f844f4bbf", "--format", "json");
             });
             config.AddBranch("incidents", incidents =>
             {
                 incidents.SetDescription("Incidents in the store.");
                 incidents.AddCommand<IncidentListCommand>("list").WithDescription("List incidents in priority order.");
                 incidents.AddCommand<IncidentShowCommand>("show").WithDescription("Show one incident, its alerts and why they were grouped.");
+                incidents.AddCommand<IncidentMergeCommand>("merge")
+                    .WithDescription("Move every alert of the SOURCE incidents into TARGET; the sources leave the queue, marked as merged.")
+                    .WithExample("incidents", "merge", "01a22471-a5ae-7107-b95e-670f844f4bbf", "01a22471-b0c4-7a31-9e2d-5f0a3c1b2d44", "--analyst", "ana", "--note", "same intrusion");
+                incidents.AddCommand<IncidentSplitCommand>("split")
+                    .WithDescription("Move the given alerts of an incident into a new incident.")
+                    .WithExample("incidents", "split", "01a22471-a5ae-7107-b95e-670f844f4bbf", "--alerts", "01a22471-a5ae-7107-b95e-670f844f4c01", "--analyst", "ana");
+                incidents.AddCommand<IncidentCloseCommand>("close").WithDescription("Close incidents with a verdict; it counts for each of their alerts' rules.")
+                    .WithExample("incidents", "close", "01a22471-a5ae-7107-b95e-670f844f4bbf", "--verdict", "true-positive", "--analyst", "ana");
+            });
+            config.AddBranch("suppress", suppress =>
+            {
+                suppress.SetDescription("Suppressions: silence alerts by rule, entity or field values; silenced alerts are stored and counted, but join no incident.");
+                suppress.AddCommand<SuppressAddCommand>("add")
+                    .WithDescription("Silence alerts matching a rule, an entity and field values (all given must hold), with a reason and an optional expiry.")
+                    .WithExample("suppress", "add", "--rule", "25b3060f-ada6-4353-b558-d5cca5b76705", "--entity", "host:wks042.corp.example", "--expires", "7d", "--reason", "pentest", "--author", "ana")
+                    .WithExample("suppress", "add", "--field", "src_ip=10.1.0.46", "--reason", "scanner", "--author", "ana");
+                suppress.AddCommand<SuppressListCommand>("list")
+                    .WithDescription("List the suppressions in force (--all: also expired and removed ones) with how many alerts each silenced.");
+                suppress.AddCommand<SuppressRemoveCommand>("remove")
+                    .WithDescription("Lift a suppression; it is kept, marked removed, for the audit trail.")
+                    .WithExample("suppress", "remove", "01a22471-a5ae-7107-b95e-670f844f4bbf", "--author", "ana");
             });
         });
         return await app.RunAsync(args, stop.Token);

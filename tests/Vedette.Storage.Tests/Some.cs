@@ -52,6 +52,7 @@ internal static class Some
             Producer = "suricata",
             EventCount = 12,
             IncidentId = Ids.New(time),
+            SuppressedBy = Ids.New(time),
             Risk = new RiskScore(87, [new ScorePart("severity", 40, "critical rule"), new ScorePart("intel", 30, "2 feeds"), new ScorePart("asset", 17, "host is a domain controller")]),
         };
         alert.Tags.AddRange(["attack.command_and_control", "attack.t1071"]);

@@ -27,16 +27,16 @@ public abstract partial class StoreContract
     }
 
     [Fact]
-    public async Task Incidents_are_listed_by_score_then_severity_then_oldest_across_pages()
+    public async Task Incidents_are_queued_by_score_then_due_time_then_id_across_pages()
     {
         var scores = new[] { 10, 90, 50, 50, 50, 90, 0, 50, 50, 100, 50, 10 };
-        var severities = new[] { Severity.Low, Severity.High, Severity.High, Severity.Critical, Severity.High, Severity.High, Severity.Low, Severity.High, Severity.High, Severity.Medium, Severity.Medium, Severity.Low };
         var incidents = new List<Incident>();
         for (var i = 0; i < scores.Length; i++)
         {
-            // Three pairs share score, severity and first seen: only the id orders them.
-            var firstSeen = Some.Start.AddMinutes(i / 2 * 10);
-            incidents.Add(Some.Incident(Time, scores[i], severities[i], firstSeen));
+            // Three pairs share score and due time: only the id orders them.
+            var incident = Some.Incident(Time, scores[i]);
+            incident.DueAt = Some.Start.AddHours(4 - i / 2);
+            incidents.Add(incident);
         }
         await Store.WriteAsync(Some.Batch([.. incidents[..5]]), Ct);
         await Store.WriteAsync(Some.Batch([.. incidents[5..]]), Ct);
@@ -45,8 +45,7 @@ public abstract partial class StoreContract
 
         var expected = incidents
             .OrderByDescending(i => i.Score)
-            .ThenByDescending(i => i.Severity)
-            .ThenBy(i => i.FirstSeen)
+            .ThenBy(i => i.DueAt)
             .ThenBy(i => i.Id.ToString(), StringComparer.Ordinal)
             .Select(i => i.Id);
         Assert.Equal(expected, listed.Select(i => i.Id));

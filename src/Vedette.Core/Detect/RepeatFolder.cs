@@ -26,7 +26,7 @@ public sealed class RepeatFolder(TimeSpan gap)
                 _kept.Add(alert);
                 continue;
             }
-            var key = (alert.RuleId, PrimaryEntity(alert));
+            var key = (alert.RuleId, alert.PrimaryEntity!.Value);
             if (!_episodes.TryFold(key, alert, output))
             {
                 _episodes.Open(key, alert);
@@ -38,16 +38,4 @@ public sealed class RepeatFolder(TimeSpan gap)
     }
 
     public void Flush(DetectionOutput output) => _episodes.CloseAll(output);
-
-    private static Observable PrimaryEntity(Alert alert)
-    {
-        foreach (var observable in alert.Observables)
-        {
-            if (observable.Type is not (ObservableType.Process or ObservableType.File))
-            {
-                return observable;
-            }
-        }
-        return alert.Observables[0];
-    }
 }

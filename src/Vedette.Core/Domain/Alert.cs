@@ -80,7 +80,29 @@ public sealed class Alert : WorkItem
 
     public Guid? IncidentId { get; set; }
 
+    /// <summary>The suppression that silenced the alert: it is stored and counted, but joins no incident.</summary>
+    public Guid? SuppressedBy { get; set; }
+
     protected override string Subject => $"alert {Id}";
+
+    /// <summary>
+    /// What the alert is mainly about: its first observable that is not a process or file (the host for host events,
+    /// the source address for network alerts); repeats and noise are counted per rule and this entity.
+    /// </summary>
+    public Observable? PrimaryEntity
+    {
+        get
+        {
+            foreach (var observable in Observables)
+            {
+                if (observable.Type is not (ObservableType.Process or ObservableType.File))
+                {
+                    return observable;
+                }
+            }
+            return Observables.Count > 0 ? Observables[0] : null;
+        }
+    }
 
     public void AddObservable(Observable observable)
     {

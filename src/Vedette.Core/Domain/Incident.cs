@@ -20,6 +20,15 @@ public sealed class Incident : WorkItem
 
     public int Score { get; set; }
 
+    /// <summary>How the score adds up: the strongest alert, the other rules, the tactic progression.</summary>
+    public RiskScore? Risk { get; set; }
+
+    /// <summary>When the SLA for its severity runs out; the queue takes incidents of equal score by this.</summary>
+    public DateTimeOffset DueAt { get; set; }
+
+    /// <summary>Set when an analyst (or triage) merged this incident into another: its alerts are there now.</summary>
+    public Guid? MergedInto { get; set; }
+
     public DateTimeOffset FirstSeen { get; set; }
 
     public DateTimeOffset LastSeen { get; set; }
@@ -43,6 +52,9 @@ public sealed class Incident : WorkItem
             Score = Score,
             LastSeen = LastSeen,
             Version = Version,
+            Risk = Risk,
+            DueAt = DueAt,
+            MergedInto = MergedInto,
         };
         copy.RestoreLifecycle(Status, Verdict, Transitions, Assignee);
         copy.AlertIds.AddRange(AlertIds);

@@ -46,14 +46,14 @@ public sealed class IntelEnricher(IntelStore intel, TimeProvider time) : IEnrich
     }
 }
 
-/// <summary>Records the criticality of the hosts and users an alert involves, as the inventory knows them.</summary>
+/// <summary>Records the criticality of the hosts, users and known addresses an alert involves, as the inventory knows them.</summary>
 public sealed class AssetEnricher(AssetInventory inventory) : IEnricher
 {
     public void Enrich(Alert alert)
     {
         foreach (var observable in alert.Observables)
         {
-            if (observable.Type is ObservableType.Host or ObservableType.User && inventory.TryFind(observable, out var asset))
+            if (observable.Type is ObservableType.Host or ObservableType.User or ObservableType.Ipv4 or ObservableType.Ipv6 && inventory.TryFind(observable, out var asset))
             {
                 alert.Context[observable.ToString()] = asset.Criticality.ToString().ToLowerInvariant();
             }

@@ -34,6 +34,10 @@ public static partial class DomainJson
         {
             writer.WriteNull("incidentId"u8);
         }
+        if (alert.SuppressedBy is { } suppressedBy)
+        {
+            writer.WriteString("suppressedBy"u8, suppressedBy);
+        }
         WriteWorkflow(writer, alert);
         WriteTransitions(writer, alert.Transitions);
         if (includeEvidence)
@@ -60,6 +64,7 @@ public static partial class DomainJson
             Description = JsonFields.OptionalString(json, "description"u8),
             EventCount = JsonFields.Int32(json, "eventCount"u8),
             IncidentId = JsonFields.OptionalGuid(json, "incidentId"u8),
+            SuppressedBy = JsonFields.OptionalGuid(json, "suppressedBy"u8),
             Risk = ReadRisk(json),
         };
         ReadStrings(json, "tags"u8, alert.Tags);

@@ -12,6 +12,12 @@ public static partial class DomainJson
         writer.WriteString("title"u8, incident.Title);
         writer.WriteString("severity"u8, incident.Severity.ToName());
         writer.WriteNumber("score"u8, incident.Score);
+        WriteRisk(writer, incident.Risk);
+        JsonFields.WriteTime(writer, "dueAt"u8, incident.DueAt);
+        if (incident.MergedInto is { } mergedInto)
+        {
+            writer.WriteString("mergedInto"u8, mergedInto);
+        }
         WriteWorkflow(writer, incident);
         JsonFields.WriteTime(writer, "createdAt"u8, incident.CreatedAt);
         JsonFields.WriteTime(writer, "firstSeen"u8, incident.FirstSeen);
@@ -55,7 +61,11 @@ public static partial class DomainJson
             Severity = ReadSeverity(json),
             Score = JsonFields.Int32(json, "score"u8),
             LastSeen = JsonFields.Time(json, "lastSeen"u8),
+            Risk = ReadRisk(json),
+            MergedInto = JsonFields.OptionalGuid(json, "mergedInto"u8),
         };
+        // Incidents stored before SLAs existed have no due time: their creation time puts them first among equals.
+        incident.DueAt = JsonFields.IsAbsent(json, "dueAt"u8, out _) ? incident.CreatedAt : JsonFields.Time(json, "dueAt"u8);
         foreach (var alertId in JsonFields.Array(json, "alertIds"u8))
         {
             incident.AlertIds.Add(alertId.ValueKind == JsonValueKind.String && alertId.TryGetGuid(out var id) ? id : throw JsonFields.Invalid("alertIds"u8, alertId.GetRawText()));

@@ -1,5 +1,6 @@
 using Vedette.Domain;
 using Vedette.Enrich.Intel;
+using Vedette.Triage;
 
 namespace Vedette.Storage;
 
@@ -26,6 +27,12 @@ public interface IStore : IAsyncDisposable
     Task<UpdateResult> UpdateIncidentAsync(Incident incident, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Saves an analyst's merge or split in one transaction: the changed incidents (each only if nobody changed it
+    /// since it was read), the incident a split created, and the alerts that moved. All of it, or none of it.
+    /// </summary>
+    Task<UpdateResult> RegroupAsync(Regrouping regrouping, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Replaces everything the feed listed with what it lists now and records the update, in one transaction: a
     /// reader sees the old list or the new one, never a mix.
     /// </summary>
@@ -47,6 +54,28 @@ public interface IStore : IAsyncDisposable
     Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(long afterSequence, int limit, CancellationToken cancellationToken);
 
     Task<StoreCounts> CountAsync(CancellationToken cancellationToken);
+
+    /// <summary>Records a new suppression; a pipeline applies it from the next time it loads the suppressions.</summary>
+    Task AddSuppressionAsync(Suppression suppression, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Suppressions oldest first, each with <see cref="Suppression.Hits"/> set to the stored alerts it silenced;
+    /// removed ones only when <paramref name="includeRemoved"/>. Expired ones are listed: expiry depends on when one asks.
+    /// </summary>
+    Task<IReadOnlyList<Suppression>> ListSuppressionsAsync(bool includeRemoved, CancellationToken cancellationToken);
+
+    /// <summary>Lifts a suppression (kept, marked removed); false when there is no such suppression or it was removed already.</summary>
+    Task<bool> RemoveSuppressionAsync(Guid id, string by, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The verdict each alert is closed with now, by a transition at or after <paramref name="since"/>: the last
+    /// transition of the alert, and the last of its incident for each of the incident's alerts, when that transition
+    /// closed it with a verdict. A reopened item has no verdict until it is closed again.
+    /// </summary>
+    Task<IReadOnlyList<RuleVerdict>> ReadVerdictsAsync(DateTimeOffset since, CancellationToken cancellationToken);
+
+    /// <summary>Alerts per rule, for rule statistics.</summary>
+    Task<IReadOnlyList<RuleAlertCount>> ReadRuleCountsAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>What the pipeline hands the store in one transaction.</summary>
@@ -106,4 +135,5 @@ public sealed record IncidentQuery
     public string? After { get; init; }
 }
 
-public sealed record StoreCounts(long Alerts, long Incidents, long Indicators, long AuditEntries, long EvidenceEvents);
+/// <summary>Rows in the store; <see cref="Suppressed"/> is the part of <see cref="Alerts"/> that suppressions silenced.</summary>
+public sealed record StoreCounts(long Alerts, long Incidents, long Indicators, long AuditEntries, long EvidenceEvents, long Suppressed);

@@ -7,7 +7,42 @@ internal static class Migrations
     [
         new(1, "initial schema", Initial),
         new(2, "threat-intel feeds", Feeds),
+        new(3, "suppressions", Suppressions),
+        new(4, "incident queue: SLA due time and merges", Queue),
     ];
+
+    // The queue orders open incidents by score, then by when their SLA runs out; a merged incident stays for the
+    // record but leaves the queue, so the index covers only the others.
+    private const string Queue = """
+        ALTER TABLE incidents ADD COLUMN due_at TEXT;
+        ALTER TABLE incidents ADD COLUMN merged_into TEXT;
+        UPDATE incidents SET due_at = created_at;
+        DROP INDEX incidents_by_priority;
+        CREATE INDEX incidents_by_queue ON incidents (score DESC, due_at, id) WHERE merged_into IS NULL;
+        """;
+
+    // Suppressions are never deleted (removal is soft, for the audit trail). A suppressed alert names its suppression;
+    // the partial index holds only those, so counting them stays cheap however many alerts are stored.
+    private const string Suppressions = """
+        CREATE TABLE suppressions (
+            id           TEXT PRIMARY KEY,
+            rule_id      TEXT,
+            entity_type  TEXT,
+            entity_value TEXT,
+            fields       TEXT,
+            expires_at   TEXT,
+            reason       TEXT NOT NULL,
+            author       TEXT NOT NULL,
+            created_at   TEXT NOT NULL,
+            removed_at   TEXT,
+            removed_by   TEXT,
+            CHECK (rule_id IS NOT NULL OR entity_type IS NOT NULL OR fields IS NOT NULL),
+            CHECK ((entity_type IS NULL) = (entity_value IS NULL))
+        );
+
+        ALTER TABLE alerts ADD COLUMN suppressed_by TEXT;
+        CREATE INDEX alerts_by_suppression ON alerts (suppressed_by) WHERE suppressed_by IS NOT NULL;
+        """;
 
     // Indicators are kept per feed, so that an update replaces one feed's list and nothing else.
     private const string Feeds = """

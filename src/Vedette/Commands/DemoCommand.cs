@@ -11,7 +11,7 @@ using Vedette.Storage;
 
 namespace Vedette.Cli.Commands;
 
-internal sealed class DemoSettings : StoreSettings
+internal sealed class DemoSettings : StoreSettings, ISimulationSettings
 {
     [CommandOption("--events <N>")]
     [Description("Events to simulate (default 200000).")]
@@ -21,7 +21,15 @@ internal sealed class DemoSettings : StoreSettings
     [Description("Simulation seed (default 7).")]
     public int Seed { get; init; } = 7;
 
-    public override ValidationResult Validate() => SimulationSize.Validate(Events) ?? base.Validate();
+    [CommandOption("--users <N>")]
+    [Description(SimulationArguments.UsersHelp)]
+    public int Users { get; init; } = Simulation.SimulationOptions.DefaultUsers;
+
+    [CommandOption("--attacks <SPEC>")]
+    [Description(SimulationArguments.AttacksHelp)]
+    public string? Attacks { get; init; }
+
+    public override ValidationResult Validate() => this.ValidateSimulation() ?? base.Validate();
 }
 
 /// <summary>The smallest simulation that holds every scenario, checked where commands take --events.</summary>
@@ -52,9 +60,10 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
         var feedFile = Path.Combine(input, "demo-feed.txt");
 
         var interactive = settings.Format == OutputFormat.Table && PipelineRunner.IsInteractive;
+        var labels = new List<string?>(settings.Events);
         var simulation = interactive
-            ? AnsiConsole.Status().Start("Simulating traffic...", _ => Simulate(settings, eventsFile, input, inventoryFile, feedFile))
-            : Simulate(settings, eventsFile, input, inventoryFile, feedFile);
+            ? AnsiConsole.Status().Start("Simulating traffic...", _ => Simulate(settings, eventsFile, input, inventoryFile, feedFile, labels))
+            : Simulate(settings, eventsFile, input, inventoryFile, feedFile, labels);
 
         var options = new EngineOptions { DataFolder = folder, InventoryPath = inventoryFile, IntelPaths = [feedFile] };
         await using var engine = await Engine.OpenAsync(options, TimeProvider.System, null, cancellationToken);
@@ -63,7 +72,7 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
         var alerts = await AllAlertsAsync(engine.Store, cancellationToken);
         var queue = await AllIncidentsAsync(engine.Store, cancellationToken);
         var counts = await engine.Store.CountAsync(cancellationToken);
-        var (outcomes, benign) = ScenarioMatcher.Match(simulation.Scenarios, alerts);
+        var (outcomes, benign) = ScenarioMatcher.Match(simulation.Scenarios, labels, Path.GetFileName(eventsFile), alerts);
 
         if (settings.Format == OutputFormat.Json)
         {
@@ -77,8 +86,8 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
         return outcomes.All(o => o.Detected) && result.Errors == 0 ? 0 : 1;
     }
 
-    private static Simulation.SimulationResult Simulate(DemoSettings settings, string eventsFile, string input, string inventoryFile, string feedFile) =>
-        SimulationFiles.Write(settings.Events, settings.Seed, eventsFile, Path.Combine(input, "truth.json"), inventoryFile, feedFile);
+    private static Simulation.SimulationResult Simulate(DemoSettings settings, string eventsFile, string input, string inventoryFile, string feedFile, List<string?> labels) =>
+        SimulationFiles.Write(settings.Options(), eventsFile, Path.Combine(input, "truth.json"), inventoryFile, feedFile, labels);
 
     /// <summary>The demo starts from an empty store, but never deletes a store it did not make itself.</summary>
     private static void PrepareFolder(string folder)
@@ -121,7 +130,11 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
         do
         {
             var page = await store.ListAlertsAsync(new AlertQuery { Limit = 1000, After = after }, cancellationToken);
-            all.AddRange(page.Items);
+            foreach (var listed in page.Items)
+            {
+                // Listings leave the evidence out; judging against the ground truth needs the events behind each alert.
+                all.Add(await store.GetAlertAsync(listed.Id, cancellationToken) ?? listed);
+            }
             after = page.Next;
         }
         while (after is not null);

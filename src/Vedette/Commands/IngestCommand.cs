@@ -65,6 +65,7 @@ internal sealed class IngestCommand : AsyncCommand<IngestSettings>
             writer.WriteNumber("lines", result.Lines);
             writer.WriteNumber("events", result.Events);
             writer.WriteNumber("alerts", result.Alerts);
+            writer.WriteNumber("suppressed", result.Suppressed);
             writer.WriteNumber("errors", result.Errors);
             writer.WriteNumber("elapsedSeconds", Math.Round(result.Elapsed.TotalSeconds, 3));
             writer.WriteNumber("eventsPerSecond", Math.Round(result.EventsPerSecond));
@@ -74,7 +75,7 @@ internal sealed class IngestCommand : AsyncCommand<IngestSettings>
         }
         else
         {
-            AnsiConsole.MarkupLineInterpolated($"Read {result.Lines:N0} lines: {result.Events:N0} events, {result.Alerts:N0} alerts, {result.Errors:N0} errors in {result.Elapsed.TotalSeconds:0.00} s ({result.EventsPerSecond:N0} events/s).");
+            AnsiConsole.MarkupLineInterpolated($"Read {result.Lines:N0} lines: {result.Events:N0} events, {result.Alerts:N0} alerts ({result.Suppressed:N0} suppressed), {result.Errors:N0} errors in {result.Elapsed.TotalSeconds:0.00} s ({result.EventsPerSecond:N0} events/s).");
             if (engine.Rules.Errors.Count > 0)
             {
                 AnsiConsole.MarkupLineInterpolated($"[yellow]{engine.Rules.Errors.Count} rule(s) failed to load[/]");

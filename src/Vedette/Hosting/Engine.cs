@@ -33,9 +33,10 @@ internal sealed record EngineOptions
 /// </summary>
 internal sealed class Engine : IAsyncDisposable
 {
-    private Engine(IStore store, RuleSet rules, EventPipeline pipeline, ErrorReport errors, LineReader lines, int indicators, int assets)
+    private Engine(IStore store, RuleSet rules, EventPipeline pipeline, ErrorReport errors, LineReader lines, int indicators, int assets, RuleFidelity fidelity)
     {
         Store = store;
+        Fidelity = fidelity;
         Rules = rules;
         Pipeline = pipeline;
         Errors = errors;
@@ -58,6 +59,9 @@ internal sealed class Engine : IAsyncDisposable
 
     public int AssetCount { get; }
 
+    /// <summary>Rule precision learned from analysts' verdicts in the store, as of opening.</summary>
+    public RuleFidelity Fidelity { get; }
+
     public static async Task<Engine> OpenAsync(EngineOptions options, TimeProvider time, Action<RecordError>? onError, CancellationToken cancellationToken)
     {
         var errors = new ErrorReport(onError: onError);
@@ -67,11 +71,11 @@ internal sealed class Engine : IAsyncDisposable
         var inventory = AssetInventory.Empty;
         if (options.InventoryPath is { } inventoryPath)
         {
-            using var reader = File.OpenText(inventoryPath);
-            inventory = AssetInventory.ReadCsv(reader, Path.GetFileName(inventoryPath), errors);
+            inventory = AssetInventory.Load(inventoryPath, errors);
         }
 
         var store = await SqliteStore.OpenAsync(ProductPaths.Database(options.DataFolder), time, cancellationToken);
+        var fidelity = await RuleFidelity.LoadAsync(store, time, options: null, cancellationToken);
         // Feeds loaded earlier (`vedette intel load`, `intel update`) come with the store; files named here replace
         // the feed of the same name.
         using var intel = await IntelService.OpenAsync(store, time, cancellationToken);
@@ -83,9 +87,12 @@ internal sealed class Engine : IAsyncDisposable
         var indicators = intel.Snapshots;
         var detector = new CompositeDetector([new SigmaDetector(rules, time), new IndicatorMatchDetector(indicators, mappings.Observables, time)]);
         var enricher = new CompositeEnricher([new IntelEnricher(indicators, time), new AssetEnricher(inventory)]);
-        var triage = new IncidentGrouper(new GroupingOptions(), time);
-        var pipeline = new EventPipeline(new RecordNormalizer(time), detector, enricher, triage, store, [], errors);
-        return new Engine(store, rules, pipeline, errors, new LineReader(options.MaxLineBytes), indicators.Current.Count, inventory.Count);
+        var triage = new IncidentGrouper(new GroupingOptions(), time, fidelity, inventory);
+        // Suppressions as they stand at open (`vedette suppress add`); one added later applies from the next run.
+        var suppressions = new ActiveSuppressions();
+        suppressions.Swap(new SuppressionSet(await store.ListSuppressionsAsync(includeRemoved: false, cancellationToken)));
+        var pipeline = new EventPipeline(new RecordNormalizer(time), detector, enricher, triage, store, [], errors, suppressions: suppressions);
+        return new Engine(store, rules, pipeline, errors, new LineReader(options.MaxLineBytes), indicators.Current.Count, inventory.Count, fidelity);
     }
 
     public ValueTask DisposeAsync() => Store.DisposeAsync();

@@ -7,33 +7,43 @@ namespace Vedette.Cli.Hosting;
 internal sealed record ScenarioOutcome(ScenarioTruth Scenario, bool Detected, Guid? IncidentId, IReadOnlyList<Alert> Alerts);
 
 /// <summary>
-/// Matches alerts to the simulator's ground truth: an alert belongs to a scenario when it names one of the
-/// scenario's entities and falls inside its time span (with slack for correlation windows and beacon episodes).
-/// Alerts that belong to no scenario are the benign traffic's alerts.
+/// Matches alerts to the simulator's ground truth. The simulator labels every line it writes with the scenario that
+/// wrote it; an alert belongs to a scenario when an event behind it (its evidence, by file and line) is one of that
+/// scenario's lines. A benign alert on a host an attacker also used is therefore still benign. Alerts that belong to
+/// no scenario are the benign traffic's alerts.
 /// </summary>
 internal static class ScenarioMatcher
 {
-    private static readonly TimeSpan Before = TimeSpan.FromMinutes(10);
-    private static readonly TimeSpan After = TimeSpan.FromHours(1);
-
-    public static (IReadOnlyList<ScenarioOutcome> Outcomes, IReadOnlyList<Alert> Benign) Match(IReadOnlyList<ScenarioTruth> scenarios, IReadOnlyList<Alert> alerts)
+    public static (IReadOnlyList<ScenarioOutcome> Outcomes, IReadOnlyList<Alert> Benign) Match(
+        IReadOnlyList<ScenarioTruth> scenarios, IReadOnlyList<string?> labels, string eventsOrigin, IReadOnlyList<Alert> alerts)
     {
-        var claimed = new HashSet<Guid>();
-        var outcomes = new List<ScenarioOutcome>();
-        foreach (var scenario in scenarios)
+        var byScenario = scenarios.ToDictionary(s => s.Id, _ => new List<Alert>(), StringComparer.Ordinal);
+        var benign = new List<Alert>();
+        foreach (var alert in alerts)
         {
-            var entities = scenario.Entities.ToHashSet();
-            var matched = alerts
-                .Where(a => a.LastSeen >= scenario.Start - Before && a.FirstSeen <= scenario.End + After)
-                .Select(a => (Alert: a, Shared: a.Observables.Count(entities.Contains)))
-                .Where(m => m.Shared > 0)
-                .OrderByDescending(m => m.Shared)
-                .ThenByDescending(m => m.Alert.Risk?.Total ?? 0)
-                .Select(m => m.Alert)
-                .ToList();
-            claimed.UnionWith(matched.Select(a => a.Id));
-            outcomes.Add(new ScenarioOutcome(scenario, matched.Count > 0, matched.FirstOrDefault()?.IncidentId, matched));
+            var owners = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var evidence in alert.Evidence)
+            {
+                var line = evidence.Ref.Line;
+                if (string.Equals(evidence.Ref.Origin, eventsOrigin, StringComparison.Ordinal) && line >= 1 && line <= labels.Count && labels[(int)line - 1] is { } scenario)
+                {
+                    owners.Add(scenario);
+                }
+            }
+            if (owners.Count == 0)
+            {
+                benign.Add(alert);
+            }
+            foreach (var owner in owners)
+            {
+                byScenario[owner].Add(alert);
+            }
         }
-        return (outcomes, [.. alerts.Where(a => !claimed.Contains(a.Id))]);
+        var outcomes = scenarios.Select(scenario =>
+        {
+            var matched = byScenario[scenario.Id].OrderByDescending(a => a.Risk?.Total ?? 0).ToList();
+            return new ScenarioOutcome(scenario, matched.Count > 0, matched.FirstOrDefault()?.IncidentId, matched);
+        }).ToList();
+        return (outcomes, benign);
     }
 }

@@ -16,6 +16,10 @@ internal static class Details
         Row(grid, "status", LifecycleNames.ToName(alert.Status) + (alert.Verdict is { } v ? $" ({LifecycleNames.ToName(v)})" : ""));
         Row(grid, "seen", $"{alert.FirstSeen:u} – {alert.LastSeen:u} ({alert.EventCount} events)");
         Row(grid, "incident", alert.IncidentId?.ToString() ?? "-");
+        if (alert.SuppressedBy is { } suppression)
+        {
+            Row(grid, "suppressed by", $"{suppression} (stored and counted, in no incident; see `vedette suppress list --all`)");
+        }
         Row(grid, "description", alert.Description ?? "");
         Row(grid, "tags", string.Join(", ", alert.Tags));
         Row(grid, "observables", string.Join(", ", alert.Observables));

@@ -39,7 +39,7 @@ internal static class Tables
                 new Text(alert.FirstSeen.ToString("yyyy-MM-dd HH:mm:ss")),
                 new Text(alert.Risk?.Total.ToString() ?? "-"),
                 Severity(alert.Severity),
-                new Text(Domain.LifecycleNames.ToName(alert.Status)),
+                new Text(Domain.LifecycleNames.ToName(alert.Status) + (alert.SuppressedBy is null ? "" : " (suppressed)")),
                 new Text(alert.Title),
                 new Text(alert.EventCount.ToString()),
                 new Text(Entities(alert.Observables.Where(o => o.Type is not (ObservableType.Process or ObservableType.File)), 3)),

@@ -154,6 +154,8 @@ public sealed class EventPipelineTests : IAsyncLifetime
 
         public Task<UpdateResult> UpdateIncidentAsync(Incident incident, CancellationToken cancellationToken) => inner.UpdateIncidentAsync(incident, cancellationToken);
 
+        public Task<UpdateResult> RegroupAsync(Regrouping regrouping, CancellationToken cancellationToken) => inner.RegroupAsync(regrouping, cancellationToken);
+
         public Task ReplaceFeedAsync(FeedStatus status, IReadOnlyCollection<FeedIndicator> indicators, CancellationToken cancellationToken) => inner.ReplaceFeedAsync(status, indicators, cancellationToken);
 
         public Task SaveFeedStatusAsync(FeedStatus status, CancellationToken cancellationToken) => inner.SaveFeedStatusAsync(status, cancellationToken);
@@ -168,6 +170,16 @@ public sealed class EventPipelineTests : IAsyncLifetime
         public Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(long afterSequence, int limit, CancellationToken cancellationToken) => inner.ReadAuditAsync(afterSequence, limit, cancellationToken);
 
         public Task<StoreCounts> CountAsync(CancellationToken cancellationToken) => inner.CountAsync(cancellationToken);
+
+        public Task AddSuppressionAsync(Suppression suppression, CancellationToken cancellationToken) => inner.AddSuppressionAsync(suppression, cancellationToken);
+
+        public Task<IReadOnlyList<Suppression>> ListSuppressionsAsync(bool includeRemoved, CancellationToken cancellationToken) => inner.ListSuppressionsAsync(includeRemoved, cancellationToken);
+
+        public Task<bool> RemoveSuppressionAsync(Guid id, string by, DateTimeOffset at, CancellationToken cancellationToken) => inner.RemoveSuppressionAsync(id, by, at, cancellationToken);
+
+        public Task<IReadOnlyList<RuleVerdict>> ReadVerdictsAsync(DateTimeOffset since, CancellationToken cancellationToken) => inner.ReadVerdictsAsync(since, cancellationToken);
+
+        public Task<IReadOnlyList<RuleAlertCount>> ReadRuleCountsAsync(CancellationToken cancellationToken) => inner.ReadRuleCountsAsync(cancellationToken);
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }

@@ -20,6 +20,7 @@ public sealed class DomainJsonTests
         Assert.Equal(json, DomainJson.ToJson(read));
         Assert.Equal((alert.Id, alert.RuleId, alert.Title, alert.Origin, alert.Severity), (read.Id, read.RuleId, read.Title, read.Origin, read.Severity));
         Assert.Equal((alert.Producer, alert.Description, alert.EventCount, alert.IncidentId, alert.Version), (read.Producer, read.Description, read.EventCount, read.IncidentId, read.Version));
+        Assert.Equal(alert.SuppressedBy, read.SuppressedBy);
         Assert.Equal((alert.CreatedAt, alert.FirstSeen.Offset, alert.LastSeen), (read.CreatedAt, read.FirstSeen.Offset, read.LastSeen));
         Assert.Equal(alert.Evidence, read.Evidence);
         Assert.Equal(alert.Transitions, read.Transitions);
@@ -35,7 +36,7 @@ public sealed class DomainJsonTests
 
         Assert.Equal(
             ["id", "ruleId", "title", "origin", "severity", "producer", "description", "createdAt", "firstSeen", "lastSeen", "eventCount", "tags",
-             "observables", "intelHits", "groupBy", "context", "risk", "incidentId", "status", "verdict", "assignee", "version", "transitions", "evidence"],
+             "observables", "intelHits", "groupBy", "context", "risk", "incidentId", "suppressedBy", "status", "verdict", "assignee", "version", "transitions", "evidence"],
             root.EnumerateObject().Select(p => p.Name));
         Assert.Equal("critical", root.GetProperty("severity").GetString());
         Assert.Equal("correlation", root.GetProperty("origin").GetString());
@@ -53,6 +54,17 @@ public sealed class DomainJsonTests
         var evidence = root.GetProperty("evidence")[0];
         Assert.Equal(("logs/security.jsonl", 41), (evidence.GetProperty("ref").GetString(), evidence.GetProperty("line").GetInt32()));
         Assert.Equal(4688, evidence.GetProperty("event").GetProperty("EventID").GetInt32());
+    }
+
+    [Fact]
+    public void An_alert_no_suppression_silenced_has_no_suppressed_by_field()
+    {
+        var alert = Some.Alert(_time);
+
+        using var json = JsonDocument.Parse(DomainJson.ToJson(alert));
+
+        Assert.False(json.RootElement.TryGetProperty("suppressedBy", out _));
+        Assert.Null(DomainJson.ReadAlert(json.RootElement).SuppressedBy);
     }
 
     [Fact]
@@ -93,7 +105,7 @@ public sealed class DomainJsonTests
         Assert.Equal((CaseStatus.Closed, Verdict.BenignPositive, incident.ClosedAt, 2), (read.Status, read.Verdict, read.ClosedAt, read.Version));
         using var document = JsonDocument.Parse(json);
         Assert.Equal(
-            ["id", "title", "severity", "score", "status", "verdict", "assignee", "version", "createdAt", "firstSeen", "lastSeen", "alertIds", "ruleIds", "entities", "grouping", "transitions"],
+            ["id", "title", "severity", "score", "risk", "dueAt", "status", "verdict", "assignee", "version", "createdAt", "firstSeen", "lastSeen", "alertIds", "ruleIds", "entities", "grouping", "transitions"],
             document.RootElement.EnumerateObject().Select(p => p.Name));
         Assert.Equal("benign-positive", document.RootElement.GetProperty("verdict").GetString());
         Assert.Equal(JsonValueKind.Null, document.RootElement.GetProperty("grouping")[1].GetProperty("via").ValueKind);

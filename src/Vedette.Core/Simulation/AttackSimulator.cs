@@ -33,7 +33,7 @@ public sealed class AttackSimulator
         var timeline = new Timeline(options.Start, options.Span);
         var world = new World(organisation, internet, adversary, dice, timeline);
         var scenarios = Scenarios.PlanAll(world, options.Attacks);
-        Background.Plan(world, options.Events - timeline.Count);
+        Background.Plan(world, options.Events - timeline.Count, options.Users, options.Span);
 
         var events = timeline.Sorted();
         if (events.Count != options.Events)

@@ -25,28 +25,38 @@ internal static class Background
         E(NetworkEpisodes.BenignIdsAlert, 1),
         E(EndpointEpisodes.SoftwareUpdate, 1),
         E(EndpointEpisodes.AdminPowerShell, 1),
-        E(EndpointEpisodes.AgentPowerShell, 2),
-        E(IdentityEpisodes.MistypedPassword, 1),
-        E(IdentityEpisodes.DisabledAccount, 1));
+        E(EndpointEpisodes.AgentPowerShell, 2));
 
     private static readonly Weighted<Episode> Single = new(
         E(EndpointEpisodes.FileCreate, 1),
         E(NetworkEpisodes.InternalDns, 1),
         E(IdentityEpisodes.ServiceLogon, 1));
 
-    public static void Plan(World world, int budget)
+    // Episodes a person causes by hand happen per person, not per logged event: a busy estate's machines log more,
+    // its people do not mistype their passwords more often. Rates per person per working day.
+    private const double MistypesPerPerson = 1.5;
+    private const double StaleAccountFailuresPerPerson = 0.25;
+
+    /// <summary>
+    /// Fills the day up to <paramref name="budget"/> more events for an organisation of <paramref name="users"/> staff:
+    /// the suspicious-looking benign noise every run has, by-hand episodes at a rate per person, and machine episodes
+    /// for the rest.
+    /// </summary>
+    public static void Plan(World world, int budget, int users, TimeSpan span)
     {
         var timeline = world.Timeline;
         var dice = world.Dice;
         var target = timeline.Count + budget;
+        var days = span / TimeSpan.FromHours(10);
 
         NetworkEpisodes.ScannerWindow(world, Math.Clamp(budget / 250, 20, 600));
         // Benign noise that looks suspicious: every run has it, whatever the mix happens to draw, so that the
         // false-positive story of a demo is real at any size.
         Repeat(world, EndpointEpisodes.AdminPowerShell, 3 + (budget / 20_000));
         Repeat(world, EndpointEpisodes.AgentPowerShell, 3 + (budget / 10_000));
-        Repeat(world, IdentityEpisodes.MistypedPassword, 4 + (budget / 5_000));
-        Repeat(world, IdentityEpisodes.DisabledAccount, 2 + (budget / 20_000));
+        // At most a tenth of the budget each, so that a large staff still fits a small run.
+        Repeat(world, IdentityEpisodes.MistypedPassword, PerPerson(users * MistypesPerPerson * days, 4, budget / 50));
+        Repeat(world, IdentityEpisodes.DisabledAccount, PerPerson(users * StaleAccountFailuresPerPerson * days, 2, budget / 10));
         Repeat(world, EndpointEpisodes.SoftwareUpdate, 3 + (budget / 10_000));
         Repeat(world, EndpointEpisodes.AgentServiceInstall, 1 + (budget / 100_000));
         if (timeline.Count > target)
@@ -63,6 +73,8 @@ internal static class Background
             Single.Pick(dice)(world, timeline.Busy(dice));
         }
     }
+
+    private static int PerPerson(double expected, int least, int most) => Math.Max(least, Math.Min(most, (int)Math.Round(expected)));
 
     private static void Repeat(World world, Episode episode, int times)
     {

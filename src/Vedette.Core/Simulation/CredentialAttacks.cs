@@ -50,7 +50,8 @@ internal static class CredentialAttacks
         world.Started(start, source, script, audited: true);
         var accounts = world.Estate.Employees.Select(static e => e.User).ToList();
         dice.Shuffle(accounts);
-        var count = dice.Between(30, 60);
+        // A small organisation has fewer accounts than the script would try: it sprays them all.
+        var count = Math.Min(dice.Between(30, 60), accounts.Count);
         var gap = Ms(dice.Between(300_000, 570_000) / count);
         var ticks = start + Seconds(dice.Between(2, 6));
         for (var i = 0; i < count; i++)

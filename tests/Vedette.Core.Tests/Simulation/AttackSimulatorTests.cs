@@ -6,7 +6,7 @@ namespace Vedette.Tests.Simulation;
 
 public sealed class AttackSimulatorTests
 {
-    private const string PinnedSmallRunSha256 = "4bec40344de9cfaa5e965c26ac29554496543fdb7364f99c9d5449bcb01e73fd";
+    private const string PinnedSmallRunSha256 = "413df7291b2dc31e91b10cc1bdd7d85c031838f8f41ee49edb05bdbb24334b54";
 
     [Fact]
     public void The_same_seed_writes_the_same_bytes_on_every_run()

@@ -15,7 +15,7 @@ internal class PipelineSettings : StoreSettings
     public string[] Rules { get; init; } = [];
 
     [CommandOption("--inventory <FILE>")]
-    [Description("Asset and identity inventory CSV: type,value,criticality,owner,tags.")]
+    [Description("Asset and identity inventory: CSV (type,value,criticality,owner,tags) or YAML (.yml/.yaml).")]
     public string? Inventory { get; init; }
 
     [CommandOption("--intel <FILE>")]

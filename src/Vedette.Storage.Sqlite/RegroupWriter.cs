@@ -24,6 +24,8 @@ internal sealed class RegroupWriter(SqliteConnection writer, DocWriter docs, Bat
         UPDATE alerts SET incident_id = @incident_id, doc = json_set(doc, '$.incidentId', @incident_id) WHERE id = @id
         """);
 
+    private readonly Statement _countAlerts = new(writer, "SELECT count(*) FROM alerts WHERE incident_id = @id");
+
     /// <summary>Runs inside the caller's transaction; throws <see cref="RegroupConflictException"/> to have it rolled back.</summary>
     public void Write(Regrouping regrouping)
     {
@@ -60,6 +62,17 @@ internal sealed class RegroupWriter(SqliteConnection writer, DocWriter docs, Bat
             _moveAlert.Set("@incident_id", Columns.Id(incidentId));
             _moveAlert.Execute();
         }
+        // The pipeline adds alerts to an incident without changing its version. One that joined after the analyst read
+        // the incident would be dropped from its list, or left behind in an incident that leaves the queue: the
+        // stored alerts must be exactly those the regrouping gives each incident.
+        foreach (var incident in regrouping.Changed)
+        {
+            _countAlerts.Set("@id", Columns.Id(incident.Id));
+            if (_countAlerts.ExecuteInt64() != (incident.MergedInto is null ? incident.AlertIds.Count : 0))
+            {
+                throw new RegroupConflictException(UpdateResult.Conflict);
+            }
+        }
     }
 
     public void Dispose()
@@ -67,6 +80,7 @@ internal sealed class RegroupWriter(SqliteConnection writer, DocWriter docs, Bat
         _updateIncident.Dispose();
         _incidentExists.Dispose();
         _moveAlert.Dispose();
+        _countAlerts.Dispose();
     }
 }
 

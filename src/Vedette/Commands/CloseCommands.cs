@@ -149,6 +149,11 @@ internal static class WorkflowAction
         {
             return ("not-found", null, $"no {kind.Name} with this id", NotFound);
         }
+        if (item is Incident { MergedInto: { } target })
+        {
+            // Its alerts are in the target now: a verdict here would count for none of them and leave the target open.
+            return ("refused", item, $"it was merged into incident {target}: act on that one", Refused);
+        }
         var from = item.Status;
         var at = TimeProvider.System.GetUtcNow();
         try

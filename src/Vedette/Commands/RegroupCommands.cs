@@ -64,11 +64,17 @@ internal sealed class IncidentMergeCommand : AsyncCommand<MergeSettings>
     public override async Task<int> ExecuteAsync(CommandContext context, MergeSettings settings, CancellationToken cancellationToken)
     {
         await using var store = await StoreAccess.OpenExistingAsync(settings, cancellationToken);
-        var target = await RegroupAccess.IncidentAsync(store, settings.Target, cancellationToken);
+        if (await RegroupAccess.IncidentAsync(store, settings.Target, cancellationToken) is not { } target)
+        {
+            return RegroupAccess.NotFound;
+        }
         var sources = new List<(Incident, IReadOnlyList<Alert>)>();
         foreach (var id in settings.Sources.Distinct())
         {
-            var source = await RegroupAccess.IncidentAsync(store, id, cancellationToken);
+            if (await RegroupAccess.IncidentAsync(store, id, cancellationToken) is not { } source)
+            {
+                return RegroupAccess.NotFound;
+            }
             sources.Add((source, await RegroupAccess.AlertsAsync(store, source, cancellationToken)));
         }
         var now = TimeProvider.System.GetUtcNow();
@@ -83,7 +89,10 @@ internal sealed class IncidentSplitCommand : AsyncCommand<SplitSettings>
     public override async Task<int> ExecuteAsync(CommandContext context, SplitSettings settings, CancellationToken cancellationToken)
     {
         await using var store = await StoreAccess.OpenExistingAsync(settings, cancellationToken);
-        var incident = await RegroupAccess.IncidentAsync(store, settings.Id, cancellationToken);
+        if (await RegroupAccess.IncidentAsync(store, settings.Id, cancellationToken) is not { } incident)
+        {
+            return RegroupAccess.NotFound;
+        }
         var alerts = await RegroupAccess.AlertsAsync(store, incident, cancellationToken);
         var now = TimeProvider.System.GetUtcNow();
         var regrouping = IncidentRegrouper.Split(incident, alerts, settings.AlertIds, Guid.CreateVersion7(now), Actor.Analyst(settings.Analyst), now, settings.Note, new GroupingOptions());
@@ -93,9 +102,24 @@ internal sealed class IncidentSplitCommand : AsyncCommand<SplitSettings>
 
 internal static class RegroupAccess
 {
-    public static async Task<Incident> IncidentAsync(IStore store, Guid id, CancellationToken cancellationToken) =>
-        await store.GetIncidentAsync(id, cancellationToken) ?? throw new InvalidOperationException($"no incident {id}");
+    /// <summary>The exit code for an id that names nothing, as for every command that acts on stored items.</summary>
+    public const int NotFound = 3;
 
+    /// <summary>The incident, or null after saying on stderr that there is none.</summary>
+    public static async Task<Incident?> IncidentAsync(IStore store, Guid id, CancellationToken cancellationToken)
+    {
+        var incident = await store.GetIncidentAsync(id, cancellationToken);
+        if (incident is null)
+        {
+            await Console.Error.WriteLineAsync($"vedette: no incident {id}; nothing was changed");
+        }
+        return incident;
+    }
+
+    /// <summary>
+    /// Every alert of the incident, in the order they joined it (the store lists newest first): a merge appends them
+    /// to the target and a split rebuilds rule lists from them in this order.
+    /// </summary>
     public static async Task<IReadOnlyList<Alert>> AlertsAsync(IStore store, Incident incident, CancellationToken cancellationToken)
     {
         var alerts = new List<Alert>();
@@ -107,7 +131,12 @@ internal static class RegroupAccess
             after = page.Next;
         }
         while (after is not null);
-        return alerts;
+        var joined = new Dictionary<Guid, int>(incident.AlertIds.Count);
+        foreach (var id in incident.AlertIds)
+        {
+            joined.TryAdd(id, joined.Count);
+        }
+        return [.. alerts.OrderBy(a => joined.GetValueOrDefault(a.Id, int.MaxValue))];
     }
 
     public static async Task<int> SaveAsync(IStore store, RegroupSettings settings, Regrouping regrouping, string action, Guid target, string summary, CancellationToken cancellationToken)
@@ -116,9 +145,9 @@ internal static class RegroupAccess
         if (result != UpdateResult.Updated)
         {
             await Console.Error.WriteLineAsync(result == UpdateResult.Conflict
-                ? "someone changed one of these incidents meanwhile; nothing was changed: run the command again"
-                : "one of these incidents is gone; nothing was changed");
-            return 1;
+                ? "vedette: someone changed one of these incidents meanwhile; nothing was changed: run the command again"
+                : "vedette: one of these incidents is gone; nothing was changed");
+            return result == UpdateResult.Conflict ? 1 : NotFound;
         }
         var details = JsonSerializer.Serialize(new Dictionary<string, object?> { ["summary"] = summary, ["note"] = settings.Note, ["moved"] = regrouping.Moves.Count });
         await store.AppendAuditAsync(settings.Analyst, action, $"incident/{target}", details, TimeProvider.System.GetUtcNow(), cancellationToken);

@@ -28,13 +28,14 @@ internal sealed class TriageExplainCommand : AsyncCommand<ShowSettings>
             ExplainAlert(settings, alert, home);
             return 0;
         }
-        await Console.Error.WriteLineAsync($"no alert or incident {settings.Id}");
+        await Console.Error.WriteLineAsync($"vedette: no alert or incident {settings.Id}");
         return 3;
     }
 
     private static void ExplainAlert(ShowSettings settings, Alert alert, Incident? incident)
     {
-        var reason = incident?.Grouping.FirstOrDefault(g => g.AlertId == alert.Id);
+        // The latest reason counts: an alert split off and merged back has an older one from before it left.
+        var reason = incident?.Grouping.LastOrDefault(g => g.AlertId == alert.Id);
         if (settings.Format == OutputFormat.Json)
         {
             StoreAccess.WriteJson(writer =>
@@ -46,6 +47,7 @@ internal sealed class TriageExplainCommand : AsyncCommand<ShowSettings>
                 writer.WriteString("ruleId", alert.RuleId);
                 WriteRisk(writer, alert.Risk);
                 writer.WriteString("incidentId", alert.IncidentId?.ToString());
+                writer.WriteString("via", reason?.Via?.ToString());
                 writer.WriteString("grouping", reason?.Explanation);
                 writer.WriteEndObject();
             });
@@ -62,8 +64,7 @@ internal sealed class TriageExplainCommand : AsyncCommand<ShowSettings>
     private static async Task ExplainIncidentAsync(IStore store, ShowSettings settings, Incident incident, CancellationToken cancellationToken)
     {
         var (position, open, above) = await PositionAsync(store, incident, cancellationToken);
-        var alerts = await store.ListAlertsAsync(new AlertQuery { IncidentId = incident.Id, Limit = 1000 }, cancellationToken);
-        var byId = alerts.Items.ToDictionary(a => a.Id);
+        var (members, regrouped) = Members(incident, await RegroupAccess.AlertsAsync(store, incident, cancellationToken));
         var why = position is null
             ? incident.MergedInto is { } target ? $"merged into {target}" : $"not in the queue ({LifecycleNames.ToName(incident.Status)})"
             : $"#{position} of {open}: score {incident.Score}{(above is null ? "" : $"; after {above.Id} ({Order(above, incident)})")}; due {incident.DueAt.ToString("u", CultureInfo.InvariantCulture)} ({incident.Severity.ToName()} SLA)";
@@ -90,18 +91,21 @@ internal sealed class TriageExplainCommand : AsyncCommand<ShowSettings>
                 writer.WriteString("dueAt", incident.DueAt);
                 WriteRisk(writer, incident.Risk);
                 writer.WriteStartArray("alerts");
-                foreach (var reason in incident.Grouping)
+                foreach (var (alert, reason) in members)
                 {
                     writer.WriteStartObject();
-                    writer.WriteString("alertId", reason.AlertId);
-                    if (byId.TryGetValue(reason.AlertId, out var alert))
-                    {
-                        writer.WriteString("title", alert.Title);
-                        writer.WriteNumber("score", alert.Risk?.Total ?? 0);
-                    }
-                    writer.WriteString("via", reason.Via?.ToString());
-                    writer.WriteString("reason", reason.Explanation);
+                    writer.WriteString("alertId", alert.Id);
+                    writer.WriteString("title", alert.Title);
+                    writer.WriteNumber("score", alert.Risk?.Total ?? 0);
+                    writer.WriteString("via", reason?.Via?.ToString());
+                    writer.WriteString("reason", reason?.Explanation);
                     writer.WriteEndObject();
+                }
+                writer.WriteEndArray();
+                writer.WriteStartArray("regrouped");
+                foreach (var change in regrouped)
+                {
+                    writer.WriteStringValue(change);
                 }
                 writer.WriteEndArray();
                 writer.WriteEndObject();
@@ -111,13 +115,54 @@ internal sealed class TriageExplainCommand : AsyncCommand<ShowSettings>
         AnsiConsole.MarkupLineInterpolated($"[bold]{incident.Title}[/] — {incident.Severity.ToName()}, score {incident.Score}");
         AnsiConsole.MarkupLineInterpolated($"queue: {why}");
         PrintRisk(incident.Risk);
-        var table = new Table().Title("why each alert is in it").AddColumns("alert", "score", "reason");
-        foreach (var reason in incident.Grouping)
+        if (members.Count == 0)
         {
-            var title = byId.TryGetValue(reason.AlertId, out var alert) ? $"{alert.Title} ({alert.Id})" : reason.AlertId.ToString();
-            table.AddRow(new Text(title), new Text(alert?.Risk?.Total.ToString(CultureInfo.InvariantCulture) ?? ""), new Text(reason.Explanation));
+            AnsiConsole.WriteLine("It holds no alerts now.");
         }
-        AnsiConsole.Write(table);
+        else
+        {
+            var table = new Table().Title("why each alert is in it").AddColumns("alert", "score", "reason");
+            foreach (var (alert, reason) in members)
+            {
+                table.AddRow(
+                    new Text($"{alert.Title} ({alert.Id})"),
+                    new Text(alert.Risk?.Total.ToString(CultureInfo.InvariantCulture) ?? ""),
+                    new Text(reason?.Explanation ?? "no grouping reason recorded"));
+            }
+            AnsiConsole.Write(table);
+        }
+        foreach (var change in regrouped)
+        {
+            AnsiConsole.WriteLine($"regrouped: {change}");
+        }
+    }
+
+    /// <summary>
+    /// The alerts the incident holds now, each with its latest grouping reason, in the order they joined; and the
+    /// analysts' merges and splits that changed it. Reasons of alerts that moved out stay in the incident's record,
+    /// but they no longer say why anything is in it.
+    /// </summary>
+    private static (List<(Alert Alert, GroupingReason? Reason)> Members, List<string> Regrouped) Members(Incident incident, IReadOnlyList<Alert> alerts)
+    {
+        var latest = new Dictionary<Guid, int>();
+        var regrouped = new List<string>();
+        for (var i = 0; i < incident.Grouping.Count; i++)
+        {
+            if (incident.Grouping[i].AlertId == Guid.Empty)
+            {
+                regrouped.Add(incident.Grouping[i].Explanation);
+            }
+            else
+            {
+                latest[incident.Grouping[i].AlertId] = i;
+            }
+        }
+        var members = alerts
+            .Select(a => (Alert: a, At: latest.TryGetValue(a.Id, out var at) ? at : int.MaxValue))
+            .OrderBy(m => m.At)
+            .Select(m => (m.Alert, m.At == int.MaxValue ? null : incident.Grouping[m.At]))
+            .ToList();
+        return (members, regrouped);
     }
 
     /// <summary>The incident's 1-based place among open incidents in queue order, how many are open, and the one just above it.</summary>

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Vedette.Domain;
 using Vedette.Enrich.Intel;
+using Vedette.Identity;
 using Vedette.Storage.Sqlite.Schema;
 using Vedette.Triage;
 
@@ -11,7 +12,7 @@ namespace Vedette.Storage.Sqlite;
 /// a transaction with prepared statements; reads use pooled connections of their own, which WAL lets run beside the
 /// writer. synchronous=FULL makes a completed write durable, which is what "acknowledged" means to the pipeline.
 /// </summary>
-public sealed class SqliteStore : IStore
+public sealed partial class SqliteStore : IStore, IIdentityStore
 {
     private const int SqliteCorrupt = 11;
     private const int SqliteCantOpen = 14;
@@ -28,6 +29,7 @@ public sealed class SqliteStore : IStore
     private readonly AuditLog _audit;
     private readonly RegroupWriter _regroup;
     private readonly SuppressionRows _suppressions;
+    private readonly IdentityRows _identity;
     private bool _disposed;
 
     private SqliteStore(string path, SqliteConnection writer)
@@ -43,6 +45,7 @@ public sealed class SqliteStore : IStore
         _audit = new AuditLog(writer);
         _regroup = new RegroupWriter(writer, _docs, _batches);
         _suppressions = new SuppressionRows(writer, _docs);
+        _identity = new IdentityRows(writer);
     }
 
     /// <summary>The full path of the database file.</summary>
@@ -150,6 +153,9 @@ public sealed class SqliteStore : IStore
     public Task<StoreCounts> CountAsync(CancellationToken cancellationToken) =>
         ReadAsync(connection => CountAsync(connection, cancellationToken), cancellationToken);
 
+    public Task<WorkItemCounts> CountWorkItemsAsync(CancellationToken cancellationToken) =>
+        ReadAsync(connection => WorkItemCountReads.ReadAsync(connection, cancellationToken), cancellationToken);
+
     public Task AddSuppressionAsync(Suppression suppression, CancellationToken cancellationToken) =>
         InWriteTransactionAsync(() => _suppressions.Insert(suppression), cancellationToken);
 
@@ -182,6 +188,7 @@ public sealed class SqliteStore : IStore
             _audit.Dispose();
             _regroup.Dispose();
             _suppressions.Dispose();
+            _identity.Dispose();
             _transitions.Dispose();
             _docs.Dispose();
             using (var reader = new SqliteConnection(_readerConnectionString))

@@ -34,6 +34,9 @@ internal sealed class Statement : IDisposable
         // An empty span reaches SQLite as a null pointer, which it would store as NULL rather than as ''.
         Check(utf8.IsEmpty ? raw.sqlite3_bind_text(_statement, Index(name), "") : raw.sqlite3_bind_text(_statement, Index(name), utf8));
 
+    public void Set(string name, byte[]? blob) =>
+        Check(blob is null ? raw.sqlite3_bind_null(_statement, Index(name)) : raw.sqlite3_bind_blob(_statement, Index(name), blob));
+
     public void Set(string name, long value) => Check(raw.sqlite3_bind_int64(_statement, Index(name), value));
 
     public void Set(string name, long? value) =>
@@ -100,6 +103,8 @@ internal sealed class Statement : IDisposable
     public string Text(int column) => raw.sqlite3_column_text(_statement, column).utf8_to_string();
 
     public long Int64(int column) => raw.sqlite3_column_int64(_statement, column);
+
+    public byte[] Blob(int column) => raw.sqlite3_column_blob(_statement, column).ToArray();
 
     public void Dispose() => _statement.Dispose();
 

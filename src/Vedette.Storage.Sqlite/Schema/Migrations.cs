@@ -9,7 +9,74 @@ internal static class Migrations
         new(2, "threat-intel feeds", Feeds),
         new(3, "suppressions", Suppressions),
         new(4, "incident queue: SLA due time and merges", Queue),
+        new(5, "identity: users, API tokens, sessions, passkeys", Identity),
     ];
+
+    // Secrets are stored as SHA-256 hashes (tokens, session ids, recovery codes) or PHC strings (passwords); the TOTP
+    // secret is kept as it is, since verifying a code needs it. Users are never deleted (disabled instead), so audit
+    // entries and tokens always name someone; sessions are deleted when they end.
+    private const string Identity = """
+        CREATE TABLE users (
+            id             TEXT PRIMARY KEY,
+            name           TEXT NOT NULL COLLATE NOCASE UNIQUE,
+            role           INTEGER NOT NULL CHECK (role BETWEEN 0 AND 4),
+            password_hash  TEXT,
+            disabled       INTEGER NOT NULL DEFAULT 0,
+            totp_secret    BLOB,
+            totp_last_step INTEGER,
+            security_stamp TEXT NOT NULL,
+            created_at     TEXT NOT NULL,
+            updated_at     TEXT NOT NULL
+        );
+
+        CREATE TABLE recovery_codes (
+            user_id   TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            code_hash TEXT NOT NULL,
+            PRIMARY KEY (user_id, code_hash)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE api_tokens (
+            id         TEXT PRIMARY KEY,
+            token_hash TEXT NOT NULL UNIQUE,
+            user_id    TEXT NOT NULL REFERENCES users (id),
+            role       INTEGER NOT NULL CHECK (role BETWEEN 0 AND 4),
+            name       TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            expires_at TEXT,
+            revoked_at TEXT,
+            revoked_by TEXT
+        );
+        CREATE INDEX api_tokens_by_user ON api_tokens (user_id);
+
+        CREATE TABLE sessions (
+            id                  TEXT PRIMARY KEY,
+            token_hash          TEXT NOT NULL UNIQUE,
+            user_id             TEXT NOT NULL REFERENCES users (id),
+            created_at          TEXT NOT NULL,
+            last_seen_at        TEXT NOT NULL,
+            idle_expires_at     TEXT NOT NULL,
+            absolute_expires_at TEXT NOT NULL,
+            security_stamp      TEXT NOT NULL
+        );
+        CREATE INDEX sessions_by_user ON sessions (user_id);
+
+        CREATE TABLE passkeys (
+            credential_id   BLOB PRIMARY KEY,
+            user_id         TEXT NOT NULL REFERENCES users (id),
+            public_key      BLOB NOT NULL,
+            sign_count      INTEGER NOT NULL,
+            user_handle     BLOB NOT NULL,
+            aaguid          TEXT NOT NULL,
+            name            TEXT NOT NULL,
+            transports      TEXT NOT NULL,
+            backup_eligible INTEGER NOT NULL,
+            backed_up       INTEGER NOT NULL,
+            created_at      TEXT NOT NULL,
+            last_used_at    TEXT
+        );
+        CREATE INDEX passkeys_by_user ON passkeys (user_id);
+        CREATE INDEX passkeys_by_handle ON passkeys (user_handle);
+        """;
 
     // The queue orders open incidents by score, then by when their SLA runs out; a merged incident stays for the
     // record but leaves the queue, so the index covers only the others.

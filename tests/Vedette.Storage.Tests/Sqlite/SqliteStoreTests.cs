@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Vedette.Identity;
 using Vedette.Storage.Sqlite;
 using Vedette.Storage.Sqlite.Schema;
 
@@ -132,6 +133,56 @@ public sealed class SqliteStoreTests : StoreContract
         var error = await Assert.ThrowsAsync<SqliteException>(() => command.ExecuteNonQueryAsync(Ct));
 
         Assert.Contains("append-only", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_cli_and_a_running_server_can_change_identities_in_one_file_at_the_same_time()
+    {
+        // Two stores on one file, as `vedette users ...` beside `vedette serve`: each sees the other's writes at once.
+        await using var cli = await SqliteStore.OpenAsync(DatabasePath, Time, Ct);
+        var server = (SqliteStore)Store;
+        Assert.True(await cli.AddUserAsync(new NewUser(Guid.CreateVersion7(Time.GetUtcNow()), "ana", Role.Analyst, "h", Time.GetUtcNow()), Ct));
+        var ana = (await server.FindUserAsync("ana", Ct))!;
+
+        var writes = Enumerable.Range(0, 20).Select(i => i % 2 == 0
+            ? cli.AppendAuditAsync("cli", "user.role", "user/ana", "{}", Time.GetUtcNow(), Ct).ContinueWith(_ => true, Ct)
+            : server.TryAcceptTotpStepAsync(ana.Id, i, Ct));
+        await Task.WhenAll(writes);
+        await cli.SetDisabledAsync(ana.Id, true, Time.GetUtcNow(), Ct);
+
+        Assert.True((await server.GetUserAsync(ana.Id, Ct))!.Disabled);
+        Assert.Equal(10, (await server.ReadAuditAsync(0, 100, Ct)).Count);
+        Assert.True((await AuditChain.VerifyAsync(server, Ct)).Intact);
+    }
+
+    [Fact]
+    public async Task No_token_session_id_or_recovery_code_is_written_to_the_database_files()
+    {
+        var identity = (IIdentityStore)Store;
+        Assert.True(await identity.AddUserAsync(new NewUser(Guid.CreateVersion7(Time.GetUtcNow()), "ana", Role.Admin, "h", Time.GetUtcNow()), Ct));
+        var ana = (await identity.FindUserAsync("ana", Ct))!;
+        var codes = RecoveryCodes.Generate();
+        await identity.EnableTotpAsync(ana.Id, Totp.GenerateSecret(), [.. codes.Select(RecoveryCodes.Hash)], Time.GetUtcNow(), Ct);
+        var token = ApiTokens.Issue(ana, Role.Viewer, "t", Guid.CreateVersion7(Time.GetUtcNow()), Time.GetUtcNow(), null);
+        await identity.AddTokenAsync(token.Record, Ct);
+        var session = Sessions.Issue((await identity.GetCredentialsAsync(ana.Id, Ct))!, Guid.NewGuid(), Time.GetUtcNow(), SessionOptions.Default);
+        await identity.AddSessionAsync(session.Record, Ct);
+
+        var bytes = (await File.ReadAllBytesAsync(DatabasePath, Ct)).Concat(File.Exists(DatabasePath + "-wal") ? await ReadSharedAsync(DatabasePath + "-wal") : []).ToArray();
+
+        foreach (var secret in new[] { token.Token, token.Token[4..], session.Token, RecoveryCodes.Normalize(codes[0]), codes[0] })
+        {
+            Assert.Equal(-1, bytes.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(secret)));
+        }
+        Assert.NotEqual(-1, bytes.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(token.Record.TokenHash)));
+    }
+
+    private async Task<byte[]> ReadSharedAsync(string path)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var buffer = new MemoryStream();
+        await stream.CopyToAsync(buffer, Ct);
+        return buffer.ToArray();
     }
 
     private async Task<SqliteConnection> OpenRawAsync()

@@ -68,6 +68,29 @@ public abstract partial class StoreContract
     }
 
     [Fact]
+    public async Task Work_items_are_counted_by_status_and_severity_without_merged_incidents()
+    {
+        var critical = Some.Alert(Time, severity: Severity.Critical);
+        var high = Some.Alert(Time);
+        var low = Some.Alert(Time, severity: Severity.Low);
+        var target = await StoreIncidentAsync(critical);
+        var merged = await StoreIncidentAsync(high);
+        var closed = await StoreIncidentAsync(low);
+        closed.Close(Verdict.FalsePositive, Some.Ana, Time.GetUtcNow());
+        Assert.Equal(UpdateResult.Updated, await Store.UpdateIncidentAsync(closed, Ct));
+        Assert.Equal(UpdateResult.Updated, await Store.RegroupAsync(await MergeAsync(target.Id, Some.Ana, null, merged.Id), Ct));
+
+        var counts = await Store.CountWorkItemsAsync(Ct);
+
+        Assert.Equal(
+            [(CaseStatus.New, Severity.Low, 1L), (CaseStatus.New, Severity.High, 1L), (CaseStatus.New, Severity.Critical, 1L)],
+            counts.Alerts.Select(c => (c.Status, c.Severity, c.Count)).Order());
+        Assert.Equal(
+            [(CaseStatus.New, Severity.Critical, 1L), (CaseStatus.Closed, Severity.Low, 1L)],
+            counts.Incidents.Select(c => (c.Status, c.Severity, c.Count)).Order());
+    }
+
+    [Fact]
     public async Task A_new_snapshot_of_an_incident_replaces_what_the_pipeline_computes()
     {
         var first = Some.Alert(Time);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Vedette.Pipeline;
 
 namespace Vedette.Ingest;
 
@@ -19,6 +20,12 @@ public sealed class LineBatch : IDisposable
     }
 
     public string Origin { get; }
+
+    /// <summary>
+    /// Told when this batch's detections are durable in the store (or could not be stored): how an HTTP intake
+    /// answers its caller only once what it accepted cannot be lost. Null for sources nobody waits on.
+    /// </summary>
+    public IBatchReceipt? Receipt { get; set; }
 
     public int Count => _lines.Count;
 

@@ -1,4 +1,5 @@
 using Vedette.Domain;
+using Vedette.Storage;
 
 namespace Vedette.Pipeline;
 
@@ -8,6 +9,8 @@ internal sealed class EventBatch
     public List<Event> Events { get; } = [];
 
     public List<Alert> ExternalAlerts { get; } = [];
+
+    public IBatchReceipt? Receipt { get; init; }
 }
 
 /// <summary>Alerts on their way through enrich and triage.</summary>
@@ -17,5 +20,11 @@ internal sealed class AlertBatch
 
     public List<AlertUpdate> Updates { get; } = [];
 
+    /// <summary>Line batches whose detections travel in this batch (or that detected nothing, and are carried along).</summary>
+    public List<IBatchReceipt> Receipts { get; } = [];
+
     public bool IsEmpty => Alerts.Count == 0 && Updates.Count == 0;
 }
+
+/// <summary>A store batch on its way to the store, with the receipts of the line batches it settles.</summary>
+internal sealed record StoreWork(StoreBatch Batch, List<IBatchReceipt> Receipts);

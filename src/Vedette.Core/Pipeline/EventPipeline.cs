@@ -67,7 +67,7 @@ public sealed class EventPipeline
         var events = Bounded<EventBatch>(_options.BatchCapacity);
         var detected = Bounded<AlertBatch>(_options.BatchCapacity);
         var enriched = Bounded<AlertBatch>(_options.BatchCapacity);
-        var triaged = Bounded<StoreBatch>(_options.BatchCapacity);
+        var triaged = Bounded<StoreWork>(_options.BatchCapacity);
         var stored = Bounded<StoreBatch>(_options.BatchCapacity);
 
         Task[] stages =
@@ -144,7 +144,7 @@ public sealed class EventPipeline
                 using (lines)
                 {
                     Stats.Normalize.AddReceived(lines.Count);
-                    var batch = new EventBatch();
+                    var batch = new EventBatch { Receipt = lines.Receipt };
                     for (var i = 0; i < lines.Count; i++)
                     {
                         var reference = new RecordRef(lines.Origin, lines.LineNumber(i));
@@ -176,10 +176,15 @@ public sealed class EventPipeline
     private async Task DetectAsync(ChannelReader<EventBatch> input, ChannelWriter<AlertBatch> output)
     {
         var found = new DetectionOutput();
+        var receipts = new List<IBatchReceipt>();
         try
         {
             await foreach (var batch in input.ReadAllAsync())
             {
+                if (batch.Receipt is { } receipt)
+                {
+                    receipts.Add(receipt);
+                }
                 Stats.Detect.AddReceived(batch.Events.Count);
                 foreach (var e in batch.Events)
                 {
@@ -194,11 +199,11 @@ public sealed class EventPipeline
                 }
                 found.Alerts.AddRange(batch.ExternalAlerts);
                 _repeats.Fold(found);
-                await SendAsync(found, output);
+                await SendAsync(found, receipts, output);
             }
             _detector.Flush(found);
             _repeats.Flush(found);
-            await SendAsync(found, output);
+            await SendAsync(found, receipts, output);
         }
         finally
         {
@@ -206,17 +211,21 @@ public sealed class EventPipeline
         }
     }
 
-    private async Task SendAsync(DetectionOutput found, ChannelWriter<AlertBatch> output)
+    private async Task SendAsync(DetectionOutput found, List<IBatchReceipt> receipts, ChannelWriter<AlertBatch> output)
     {
-        if (found.Alerts.Count == 0 && found.Updates.Count == 0)
+        // A batch that raised nothing still travels on when someone waits for it: its receipt must come from the store stage,
+        // after every earlier batch's alerts, so that answers keep their order.
+        if (found.Alerts.Count == 0 && found.Updates.Count == 0 && receipts.Count == 0)
         {
             return;
         }
         var batch = new AlertBatch();
         batch.Alerts.AddRange(found.Alerts);
         batch.Updates.AddRange(found.Updates);
+        batch.Receipts.AddRange(receipts);
         Stats.Detect.AddSent(found.Alerts.Count);
         found.Clear();
+        receipts.Clear();
         await output.WriteAsync(batch);
     }
 
@@ -249,7 +258,7 @@ public sealed class EventPipeline
         }
     }
 
-    private async Task TriageAsync(ChannelReader<AlertBatch> input, ChannelWriter<StoreBatch> output)
+    private async Task TriageAsync(ChannelReader<AlertBatch> input, ChannelWriter<StoreWork> output)
     {
         try
         {
@@ -300,7 +309,7 @@ public sealed class EventPipeline
                 Interlocked.Add(ref _updates, batch.Updates.Count);
                 Interlocked.Add(ref _incidentChanges, changed.Count);
                 Stats.Triage.AddSent(store.NewAlerts.Count);
-                await output.WriteAsync(store);
+                await output.WriteAsync(new StoreWork(store, batch.Receipts));
             }
         }
         finally
@@ -325,19 +334,22 @@ public sealed class EventPipeline
         return true;
     }
 
-    private async Task StoreAsync(ChannelReader<StoreBatch> input, ChannelWriter<StoreBatch> output)
+    private async Task StoreAsync(ChannelReader<StoreWork> input, ChannelWriter<StoreBatch> output)
     {
+        var receipts = new List<IBatchReceipt>();
         try
         {
             while (await input.WaitToReadAsync())
             {
                 // Whatever queued up while the last write ran goes into one transaction.
                 var batch = new StoreBatch();
+                receipts.Clear();
                 while (batch.NewAlerts.Count < 5_000 && input.TryRead(out var next))
                 {
-                    batch.NewAlerts.AddRange(next.NewAlerts);
-                    batch.AlertUpdates.AddRange(next.AlertUpdates);
-                    batch.Incidents.AddRange(next.Incidents);
+                    batch.NewAlerts.AddRange(next.Batch.NewAlerts);
+                    batch.AlertUpdates.AddRange(next.Batch.AlertUpdates);
+                    batch.Incidents.AddRange(next.Batch.Incidents);
+                    receipts.AddRange(next.Receipts);
                 }
                 Coalesce(batch.Incidents);
                 Stats.Store.AddReceived(batch.NewAlerts.Count);
@@ -351,9 +363,17 @@ public sealed class EventPipeline
                     {
                         Fail(Stats.Store, ReferenceOf(alert), ex);
                     }
+                    foreach (var receipt in receipts)
+                    {
+                        receipt.Failed(ex);
+                    }
                     continue;
                 }
                 Stats.Store.AddSent(batch.NewAlerts.Count);
+                foreach (var receipt in receipts)
+                {
+                    receipt.Stored();
+                }
                 await output.WriteAsync(batch);
             }
         }

@@ -55,6 +55,9 @@ public interface IStore : IAsyncDisposable
 
     Task<StoreCounts> CountAsync(CancellationToken cancellationToken);
 
+    /// <summary>Alerts and incidents (merged ones left out) counted by status and severity, for the metrics summary.</summary>
+    Task<WorkItemCounts> CountWorkItemsAsync(CancellationToken cancellationToken);
+
     /// <summary>Records a new suppression; a pipeline applies it from the next time it loads the suppressions.</summary>
     Task AddSuppressionAsync(Suppression suppression, CancellationToken cancellationToken);
 
@@ -134,6 +137,12 @@ public sealed record IncidentQuery
 
     public string? After { get; init; }
 }
+
+/// <summary>How many work items have one status and severity.</summary>
+public sealed record StatusCount(CaseStatus Status, Severity Severity, long Count);
+
+/// <summary>Alerts and incidents by status and severity; combinations with none are left out.</summary>
+public sealed record WorkItemCounts(IReadOnlyList<StatusCount> Alerts, IReadOnlyList<StatusCount> Incidents);
 
 /// <summary>Rows in the store; <see cref="Suppressed"/> is the part of <see cref="Alerts"/> that suppressions silenced.</summary>
 public sealed record StoreCounts(long Alerts, long Incidents, long Indicators, long AuditEntries, long EvidenceEvents, long Suppressed);

@@ -25,6 +25,9 @@ internal sealed record EngineOptions
     public IReadOnlyList<string> IntelPaths { get; init; } = [];
 
     public int MaxLineBytes { get; init; } = LineReader.DefaultMaxLineBytes;
+
+    /// <summary>Channel sizes between stages; null for the defaults.</summary>
+    public PipelineOptions? Pipeline { get; init; }
 }
 
 /// <summary>
@@ -33,9 +36,12 @@ internal sealed record EngineOptions
 /// </summary>
 internal sealed class Engine : IAsyncDisposable
 {
-    private Engine(IStore store, RuleSet rules, EventPipeline pipeline, ErrorReport errors, LineReader lines, int indicators, int assets, RuleFidelity fidelity)
+    private Engine(IStore store, RuleSet rules, EventPipeline pipeline, ErrorReport errors, LineReader lines, int indicators, int assets, RuleFidelity fidelity,
+        IntelService intel, ActiveSuppressions suppressions)
     {
         Store = store;
+        Intel = intel;
+        Suppressions = suppressions;
         Fidelity = fidelity;
         Rules = rules;
         Pipeline = pipeline;
@@ -59,6 +65,12 @@ internal sealed class Engine : IAsyncDisposable
 
     public int AssetCount { get; }
 
+    /// <summary>The threat intel the detector and enricher read; a long-running host updates feeds through it.</summary>
+    public IntelService Intel { get; }
+
+    /// <summary>The suppressions the pipeline applies; a long-running host swaps in a new set when they change.</summary>
+    public ActiveSuppressions Suppressions { get; }
+
     /// <summary>Rule precision learned from analysts' verdicts in the store, as of opening.</summary>
     public RuleFidelity Fidelity { get; }
 
@@ -78,7 +90,7 @@ internal sealed class Engine : IAsyncDisposable
         var fidelity = await RuleFidelity.LoadAsync(store, time, options: null, cancellationToken);
         // Feeds loaded earlier (`vedette intel load`, `intel update`) come with the store; files named here replace
         // the feed of the same name.
-        using var intel = await IntelService.OpenAsync(store, time, cancellationToken);
+        var intel = await IntelService.OpenAsync(store, time, cancellationToken);
         foreach (var path in options.IntelPaths)
         {
             var feed = new FeedDefinition { Name = Path.GetFileNameWithoutExtension(path), Kind = FeedKind.List, Location = path, DefaultScore = 90 };
@@ -91,9 +103,13 @@ internal sealed class Engine : IAsyncDisposable
         // Suppressions as they stand at open (`vedette suppress add`); one added later applies from the next run.
         var suppressions = new ActiveSuppressions();
         suppressions.Swap(new SuppressionSet(await store.ListSuppressionsAsync(includeRemoved: false, cancellationToken)));
-        var pipeline = new EventPipeline(new RecordNormalizer(time), detector, enricher, triage, store, [], errors, suppressions: suppressions);
-        return new Engine(store, rules, pipeline, errors, new LineReader(options.MaxLineBytes), indicators.Current.Count, inventory.Count, fidelity);
+        var pipeline = new EventPipeline(new RecordNormalizer(time), detector, enricher, triage, store, [], errors, options.Pipeline, suppressions);
+        return new Engine(store, rules, pipeline, errors, new LineReader(options.MaxLineBytes), indicators.Current.Count, inventory.Count, fidelity, intel, suppressions);
     }
 
-    public ValueTask DisposeAsync() => Store.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        Intel.Dispose();
+        return Store.DisposeAsync();
+    }
 }

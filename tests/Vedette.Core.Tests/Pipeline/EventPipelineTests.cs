@@ -171,6 +171,8 @@ public sealed class EventPipelineTests : IAsyncLifetime
 
         public Task<StoreCounts> CountAsync(CancellationToken cancellationToken) => inner.CountAsync(cancellationToken);
 
+        public Task<WorkItemCounts> CountWorkItemsAsync(CancellationToken cancellationToken) => inner.CountWorkItemsAsync(cancellationToken);
+
         public Task AddSuppressionAsync(Suppression suppression, CancellationToken cancellationToken) => inner.AddSuppressionAsync(suppression, cancellationToken);
 
         public Task<IReadOnlyList<Suppression>> ListSuppressionsAsync(bool includeRemoved, CancellationToken cancellationToken) => inner.ListSuppressionsAsync(includeRemoved, cancellationToken);

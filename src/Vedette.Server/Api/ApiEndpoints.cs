@@ -1,0 +1,112 @@
+using Vedette.Identity;
+
+namespace Vedette.Server.Api;
+
+/// <summary>
+/// One endpoint and who may call it: <see cref="MinRole"/> null means anyone, signed in or not. An endpoint marked
+/// <see cref="DuringMfaEnrolment"/> also serves a lead or admin who signed in without the second factor their role
+/// requires, so that they can enrol it (and nothing else).
+/// </summary>
+public sealed record ApiEndpoint(string Method, string Pattern, Role? MinRole, string Summary, bool DuringMfaEnrolment = false)
+{
+    public override string ToString() => $"{Method} {Pattern}";
+}
+
+/// <summary>
+/// Every endpoint the server maps, with the least role that may call it: the one place access is decided. Mapping an
+/// endpoint that is not listed here fails at start-up, and the authorization test enumerates this table against the
+/// endpoints actually mapped, every role and anonymous callers.
+/// </summary>
+public static class ApiEndpoints
+{
+    private const string V1 = "/api/v1";
+
+    public static IReadOnlyList<ApiEndpoint> All { get; } =
+    [
+        new("GET", "/health", null, "Readiness: 200 when the pipeline runs"),
+
+        // Signing in and out.
+        new("POST", $"{V1}/auth/signin", null, "Sign in with name and password (and a TOTP or recovery code when the user has MFA)"),
+        new("POST", $"{V1}/auth/passkeys/signin/begin", null, "Start a passkey sign-in: assertion options"),
+        new("POST", $"{V1}/auth/passkeys/signin/complete", null, "Finish a passkey sign-in (passwordless, or as second factor)"),
+        new("GET", $"{V1}/auth/me", Role.Viewer, "Who is calling, with role and enrolled factors", DuringMfaEnrolment: true),
+        new("POST", $"{V1}/auth/signout", Role.Viewer, "End this session", DuringMfaEnrolment: true),
+        new("POST", $"{V1}/auth/signout-everywhere", Role.Viewer, "End every session of the caller", DuringMfaEnrolment: true),
+        new("POST", $"{V1}/auth/password", Role.Viewer, "Change the caller's password", DuringMfaEnrolment: true),
+        new("POST", $"{V1}/auth/totp/begin", Role.Viewer, "Start TOTP enrolment: secret and otpauth URI", DuringMfaEnrolment: true),
+        new("POST", $"{V1}/auth/totp/confirm", Role.Viewer, "Confirm TOTP enrolment with a code; returns recovery codes once", DuringMfaEnrolment: true),
+        new("POST", $"{V1}/auth/passkeys/register/begin", Role.Viewer, "Start registering a passkey: creation options", DuringMfaEnrolment: true),
+        new("POST", $"{V1}/auth/passkeys/register/complete", Role.Viewer, "Finish registering a passkey", DuringMfaEnrolment: true),
+
+        // API documentation.
+        new("GET", "/openapi/{documentName}.json", Role.Viewer, "The OpenAPI document"),
+        new("GET", "/api/docs/{documentName?}", Role.Viewer, "Browsable API reference"),
+        new("GET", "/api/docs/scalar.js", Role.Viewer, "Browsable API reference script"),
+        new("GET", "/api/docs/scalar.aspnetcore.js", Role.Viewer, "Browsable API reference script"),
+        new("GET", "/api/docs/favicon.svg", Role.Viewer, "Browsable API reference icon"),
+
+        // Intake.
+        new("POST", $"{V1}/events", Role.Analyst, "Ingest NDJSON events (gzip accepted); 202 once durable"),
+        new("POST", $"{V1}/alerts", Role.Analyst, "Ingest alerts from other tools in Vedette's alert shape"),
+        new("POST", $"{V1}/alerts/elastic", Role.Analyst, "Ingest Elastic Security alerts (webhook)"),
+        new("POST", $"{V1}/alerts/wazuh", Role.Analyst, "Ingest Wazuh alerts (integration webhook)"),
+
+        // Alerts.
+        new("GET", $"{V1}/alerts", Role.Viewer, "List alerts, newest first, with filters and paging"),
+        new("GET", $"{V1}/alerts/{{id}}", Role.Viewer, "One alert with its evidence"),
+        new("GET", $"{V1}/alerts/{{id}}/comments", Role.Viewer, "Comments on an alert"),
+        new("POST", $"{V1}/alerts/{{id}}/acknowledge", Role.Analyst, "Acknowledge an alert"),
+        new("POST", $"{V1}/alerts/{{id}}/assign", Role.Analyst, "Assign an alert (or unassign it)"),
+        new("POST", $"{V1}/alerts/{{id}}/status", Role.Analyst, "Move an alert to a status; closing takes a verdict"),
+        new("POST", $"{V1}/alerts/{{id}}/comments", Role.Analyst, "Comment on an alert"),
+
+        // Incidents.
+        new("GET", $"{V1}/incidents", Role.Viewer, "List incidents in queue order, with filters and paging"),
+        new("GET", $"{V1}/incidents/{{id}}", Role.Viewer, "One incident"),
+        new("GET", $"{V1}/incidents/{{id}}/alerts", Role.Viewer, "An incident's alerts"),
+        new("GET", $"{V1}/incidents/{{id}}/comments", Role.Viewer, "Comments on an incident"),
+        new("POST", $"{V1}/incidents/{{id}}/acknowledge", Role.Analyst, "Acknowledge an incident"),
+        new("POST", $"{V1}/incidents/{{id}}/assign", Role.Analyst, "Assign an incident (or unassign it)"),
+        new("POST", $"{V1}/incidents/{{id}}/status", Role.Analyst, "Move an incident to a status; closing takes a verdict"),
+        new("POST", $"{V1}/incidents/{{id}}/comments", Role.Analyst, "Comment on an incident"),
+        new("POST", $"{V1}/incidents/{{id}}/merge", Role.SeniorAnalyst, "Merge other incidents into this one"),
+        new("POST", $"{V1}/incidents/{{id}}/split", Role.SeniorAnalyst, "Move some alerts of this incident into a new one"),
+
+        // Rules, suppressions, intel, metrics, audit.
+        new("GET", $"{V1}/rules", Role.Viewer, "Loaded rules with their status"),
+        new("GET", $"{V1}/rules/{{id}}", Role.Viewer, "One rule"),
+        new("PUT", $"{V1}/rules/{{id}}/status", Role.Lead, "Enable or disable a rule"),
+        new("GET", $"{V1}/suppressions", Role.Viewer, "Suppressions with their hits"),
+        new("POST", $"{V1}/suppressions", Role.SeniorAnalyst, "Add a suppression"),
+        new("DELETE", $"{V1}/suppressions/{{id}}", Role.SeniorAnalyst, "Lift a suppression"),
+        new("GET", $"{V1}/intel/lookup", Role.Viewer, "What the threat-intel feeds know about values"),
+        new("GET", $"{V1}/metrics", Role.Viewer, "Counts by status and severity, pipeline and intake counters"),
+        new("GET", $"{V1}/audit", Role.Lead, "The audit log, oldest first, with paging"),
+
+        // API tokens: one's own from viewer up; another user's from lead up (checked per request).
+        new("GET", $"{V1}/tokens", Role.Viewer, "API tokens (one's own; a lead or admin may name another user)"),
+        new("POST", $"{V1}/tokens", Role.Viewer, "Create an API token, shown once (a lead or admin may create one for another user)"),
+        new("DELETE", $"{V1}/tokens/{{id}}", Role.Viewer, "Revoke an API token (one's own; a lead or admin any)"),
+
+        // Users.
+        new("GET", $"{V1}/users", Role.Admin, "Users with role and enrolled factors"),
+        new("POST", $"{V1}/users", Role.Admin, "Create a user"),
+        new("PUT", $"{V1}/users/{{name}}/role", Role.Admin, "Change a user's role"),
+        new("POST", $"{V1}/users/{{name}}/disable", Role.Admin, "Disable a user and end their sessions and tokens"),
+        new("POST", $"{V1}/users/{{name}}/enable", Role.Admin, "Enable a disabled user"),
+        new("POST", $"{V1}/users/{{name}}/reset-mfa", Role.Admin, "Remove a user's TOTP, recovery codes and passkeys"),
+    ];
+
+    /// <summary>The entry for a mapped endpoint, or null when it is not in the table.</summary>
+    public static ApiEndpoint? Find(string method, string pattern)
+    {
+        foreach (var endpoint in All)
+        {
+            if (endpoint.Method.Equals(method, StringComparison.OrdinalIgnoreCase) && endpoint.Pattern.Equals(pattern, StringComparison.OrdinalIgnoreCase))
+            {
+                return endpoint;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,261 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Vedette.Identity;
+using Vedette.Server.Auth;
+using Vedette.Storage;
+
+namespace Vedette.Server.Api;
+
+public sealed record SignInRequest(string Name, string Password, string? Code = null);
+
+public sealed record PasswordChangeRequest(string Current, string New);
+
+public sealed record TotpConfirmRequest(string Code);
+
+/// <summary>Signing in and out, the caller's own account, and TOTP enrolment.</summary>
+internal static class AuthApi
+{
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        routes.MapApi("POST", "/api/v1/auth/signin", SignInAsync);
+        routes.MapApi("POST", "/api/v1/auth/signout", SignOutAsync);
+        routes.MapApi("POST", "/api/v1/auth/signout-everywhere", SignOutEverywhereAsync);
+        routes.MapApi("GET", "/api/v1/auth/me", MeAsync);
+        routes.MapApi("POST", "/api/v1/auth/password", ChangePasswordAsync);
+        routes.MapApi("POST", "/api/v1/auth/totp/begin", BeginTotpAsync);
+        routes.MapApi("POST", "/api/v1/auth/totp/confirm", ConfirmTotpAsync);
+    }
+
+    private static async Task<IResult> SignInAsync(SignInRequest request, HttpContext context, SignInService signIn, IIdentityStore identity)
+    {
+        if (string.IsNullOrEmpty(request.Name) || request.Password is null || request.Password.Length > PasswordPolicy.MaxLength * 4)
+        {
+            return ApiResults.BadRequest("name and password are required");
+        }
+        var outcome = await signIn.WithPasswordAsync(request.Name.Trim(), request.Password, request.Code, Source(context), context.RequestAborted);
+        return await AnswerAsync(outcome, context, identity);
+    }
+
+    /// <summary>Turns a sign-in outcome into the answer; on success the client's earlier session, if any, ends (no fixation).</summary>
+    public static async Task<IResult> AnswerAsync(SignInOutcome outcome, HttpContext context, IIdentityStore identity)
+    {
+        switch (outcome)
+        {
+            case SignInOutcome.Success success:
+                await EndPresentedSessionAsync(context, identity);
+                var session = success.Session.Record.Session;
+                SessionCookie.Write(context.Response, success.Session.Token, session.AbsoluteExpiresAt);
+                return ApiResults.Json(writer =>
+                {
+                    writer.WriteStartObject();
+                    writer.WritePropertyName("user");
+                    UsersApi.WriteUser(writer, success.User);
+                    writer.WriteString("sessionExpiresAt", session.AbsoluteExpiresAt);
+                    writer.WriteBoolean("mfaEnrolmentRequired", success.User.MustEnrolMfa);
+                    writer.WriteEndObject();
+                });
+            case SignInOutcome.Throttled throttled:
+                var seconds = (int)Math.Ceiling(Math.Max(1, throttled.RetryAfter.TotalSeconds));
+                context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                return ApiResults.Problem(StatusCodes.Status429TooManyRequests, "Too many attempts", $"Too many failed sign-ins; try again in {seconds} s.");
+            case SignInOutcome.SecondFactorRequired factor:
+                return ApiResults.Problem(StatusCodes.Status401Unauthorized, "Second factor required",
+                    "Send the name and password again with a TOTP or recovery code in \"code\", or sign in with a passkey.",
+                    writer =>
+                    {
+                        writer.WriteBoolean("mfaRequired", true);
+                        writer.WriteStartArray("methods");
+                        foreach (var method in factor.Methods)
+                        {
+                            writer.WriteStringValue(method);
+                        }
+                        writer.WriteEndArray();
+                    });
+            default:
+                return ApiResults.Problem(StatusCodes.Status401Unauthorized, "Sign-in failed", "The name, password or code is wrong, or the account is disabled.");
+        }
+    }
+
+    private static async Task<IResult> SignOutAsync(HttpContext context, IIdentityStore identity, IStore store, TimeProvider time)
+    {
+        var caller = Caller.From(context);
+        if (caller.SessionId is { } sessionId)
+        {
+            await identity.RevokeSessionAsync(sessionId, context.RequestAborted);
+            await store.AppendAuditAsync(caller.Name, "auth.signout", $"user/{caller.Name}", WorkItemActions.Details(("session", sessionId)), time.GetUtcNow(), context.RequestAborted);
+        }
+        SessionCookie.Clear(context.Response);
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> SignOutEverywhereAsync(HttpContext context, IIdentityStore identity, IStore store, TimeProvider time)
+    {
+        var caller = Caller.From(context);
+        var ended = await identity.RevokeSessionsAsync(caller.UserId, context.RequestAborted);
+        await store.AppendAuditAsync(caller.Name, "auth.signout-everywhere", $"user/{caller.Name}", WorkItemActions.Details(("sessions", ended)), time.GetUtcNow(), context.RequestAborted);
+        SessionCookie.Clear(context.Response);
+        return ApiResults.Json(writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("sessionsEnded", ended);
+            writer.WriteEndObject();
+        });
+    }
+
+    private static async Task<IResult> MeAsync(HttpContext context, IIdentityStore identity)
+    {
+        var caller = Caller.From(context);
+        if (await identity.GetUserAsync(caller.UserId, context.RequestAborted) is not { } user)
+        {
+            return ApiResults.NotFound("the caller's user is gone");
+        }
+        return ApiResults.Json(writer =>
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName("user");
+            UsersApi.WriteUser(writer, user);
+            writer.WriteString("method", caller.Method);
+            writer.WriteString("effectiveRole", caller.Role.ToName());
+            writer.WriteEndObject();
+        });
+    }
+
+    private static async Task<IResult> ChangePasswordAsync(PasswordChangeRequest request, HttpContext context, SignInService signIn, IIdentityStore identity,
+        PasswordPolicy policy, PasswordHasher hasher, IStore store, SessionOptions sessions, TimeProvider time)
+    {
+        var caller = Caller.From(context);
+        var ct = context.RequestAborted;
+        if (request.Current is null || request.New is null)
+        {
+            return ApiResults.BadRequest("current and new are required");
+        }
+        var (credentials, refused) = await signIn.VerifyPasswordAsync(caller.Name, request.Current, Source(context), "password-change", ct);
+        if (refused is not null)
+        {
+            return await AnswerAsync(refused, context, identity);
+        }
+        var verdict = await policy.CheckAsync(request.New, caller.Name, credentials!.User.HasMfa, ct);
+        if (!verdict.Accepted)
+        {
+            return ApiResults.BadRequest($"the new password is refused: {verdict.Reason}");
+        }
+        var now = time.GetUtcNow();
+        await identity.SetPasswordAsync(caller.UserId, hasher.Hash(request.New), now, ct);
+        await store.AppendAuditAsync(caller.Name, "user.password", $"user/{caller.Name}", WorkItemActions.Details(("by", caller.Name)), now, ct);
+        await ReissueSessionAsync(context, identity, sessions, time);
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> BeginTotpAsync(HttpContext context, IIdentityStore identity, Totp totp, Pending<byte[]> enrolments, ServerOptions options)
+    {
+        var caller = Caller.From(context);
+        if (await identity.GetUserAsync(caller.UserId, context.RequestAborted) is not { } user)
+        {
+            return ApiResults.NotFound("the caller's user is gone");
+        }
+        if (user.TotpEnabled)
+        {
+            return ApiResults.Conflict("TOTP is enrolled already; an admin's reset-mfa removes it before a new enrolment");
+        }
+        var secret = Totp.GenerateSecret();
+        if (!enrolments.TryAdd(caller.UserId.ToString(), secret))
+        {
+            return ApiResults.Problem(StatusCodes.Status503ServiceUnavailable, "Busy", "Too many enrolments in progress; try again shortly.");
+        }
+        // The one time the secret leaves the server: the user must put it into an authenticator.
+        return ApiResults.Json(writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString("secret", Totp.ToBase32(secret));
+            writer.WriteString("uri", totp.ProvisioningUri(secret, options.ServerName, user.Name));
+            writer.WriteNumber("digits", totp.Digits);
+            writer.WriteNumber("period", Totp.StepSeconds);
+            writer.WriteEndObject();
+        });
+    }
+
+    private static async Task<IResult> ConfirmTotpAsync(TotpConfirmRequest request, HttpContext context, IIdentityStore identity, Totp totp,
+        Pending<byte[]> enrolments, IStore store, SessionOptions sessions, TimeProvider time)
+    {
+        var caller = Caller.From(context);
+        var ct = context.RequestAborted;
+        var key = caller.UserId.ToString();
+        if (!enrolments.TryTake(key, out var secret))
+        {
+            return ApiResults.Conflict("no TOTP enrolment in progress (or it expired): POST /api/v1/auth/totp/begin first");
+        }
+        var check = totp.Verify(secret, request.Code, lastAcceptedStep: null);
+        if (check.Outcome != TotpOutcome.Accepted)
+        {
+            enrolments.TryAdd(key, secret);
+            return ApiResults.BadRequest("that code does not match: check the authenticator's clock and try the current code");
+        }
+        var codes = RecoveryCodes.Generate();
+        var now = time.GetUtcNow();
+        await identity.EnableTotpAsync(caller.UserId, secret, [.. codes.Select(RecoveryCodes.Hash)], now, ct);
+        // The enrolment code itself may not sign in afterwards.
+        await identity.TryAcceptTotpStepAsync(caller.UserId, check.Step, ct);
+        await store.AppendAuditAsync(caller.Name, "user.mfa.totp-enrol", $"user/{caller.Name}", WorkItemActions.Details(("recoveryCodes", codes.Count)), now, ct);
+        await ReissueSessionAsync(context, identity, sessions, time);
+        return ApiResults.Json(writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("recoveryCodes");
+            foreach (var code in codes)
+            {
+                writer.WriteStringValue(code);
+            }
+            writer.WriteEndArray();
+            writer.WriteString("note", "Shown once: keep these codes somewhere safe; each signs in once in place of a TOTP code.");
+            writer.WriteEndObject();
+        });
+    }
+
+    /// <summary>
+    /// After a privilege change (MFA enrolled, password changed) the store has ended the user's sessions; a console
+    /// caller gets a new session with a new id at once, so the change never keeps an old id alive.
+    /// </summary>
+    public static async Task ReissueSessionAsync(HttpContext context, IIdentityStore identity, SessionOptions sessions, TimeProvider time)
+    {
+        var caller = Caller.From(context);
+        if (caller.SessionId is not { } old)
+        {
+            return;
+        }
+        await identity.RevokeSessionAsync(old, context.RequestAborted);
+        if (await identity.GetCredentialsAsync(caller.UserId, context.RequestAborted) is not { } credentials)
+        {
+            SessionCookie.Clear(context.Response);
+            return;
+        }
+        var now = time.GetUtcNow();
+        var issued = Sessions.Issue(credentials, Guid.CreateVersion7(now), now, sessions);
+        await identity.AddSessionAsync(issued.Record, context.RequestAborted);
+        SessionCookie.Write(context.Response, issued.Token, issued.Record.Session.AbsoluteExpiresAt);
+    }
+
+    /// <summary>Ends the session whose cookie the client presented (a sign-in never keeps or adopts an earlier id).</summary>
+    private static async Task EndPresentedSessionAsync(HttpContext context, IIdentityStore identity)
+    {
+        if (SessionCookie.Read(context.Request) is { } presented
+            && await identity.FindSessionAsync(Sessions.Hash(presented), context.RequestAborted) is { } earlier)
+        {
+            await identity.RevokeSessionAsync(earlier.Id, context.RequestAborted);
+        }
+    }
+
+    /// <summary>The address the request came from: the throttle's and the sign-in events' source.</summary>
+    public static string Source(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    internal static void WriteStrings(Utf8JsonWriter writer, string name, IEnumerable<string> values)
+    {
+        writer.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            writer.WriteStringValue(value);
+        }
+        writer.WriteEndArray();
+    }
+}

@@ -1,0 +1,210 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Vedette.Domain;
+using Vedette.Identity;
+using Vedette.Serialization;
+using Vedette.Server.Auth;
+using Vedette.Storage;
+
+namespace Vedette.Server.Api;
+
+/// <summary>How the API reads, saves and shows one kind of work item (alert or incident).</summary>
+internal sealed record WorkKind(
+    string Name,
+    Func<IStore, Guid, CancellationToken, Task<WorkItem?>> GetAsync,
+    Func<IStore, WorkItem, CancellationToken, Task<UpdateResult>> UpdateAsync,
+    Action<Utf8JsonWriter, WorkItem> Write)
+{
+    public static WorkKind Alerts { get; } = new("alert",
+        async (store, id, ct) => await store.GetAlertAsync(id, ct),
+        (store, item, ct) => store.UpdateAlertAsync((Alert)item, ct),
+        (writer, item) => DomainJson.WriteAlert(writer, (Alert)item, includeEvidence: true));
+
+    public static WorkKind Incidents { get; } = new("incident",
+        async (store, id, ct) => await store.GetIncidentAsync(id, ct),
+        (store, item, ct) => store.UpdateIncidentAsync((Incident)item, ct),
+        (writer, item) => DomainJson.WriteIncident(writer, (Incident)item));
+
+    public string Target(Guid id) => $"{Name}/{id}";
+}
+
+/// <summary>
+/// Read, check the version the caller read, change, save only if nobody changed it meanwhile, audit: the same steps
+/// for every analyst action on alerts and incidents. Refused transitions and lost races are 409.
+/// </summary>
+internal static class WorkItemActions
+{
+    public const int MaxNoteLength = 4000;
+
+    public static Task<IResult> AcknowledgeAsync(WorkKind kind, Guid id, ActionRequest? request, HttpContext context, IStore store, TimeProvider time) =>
+        ApplyAsync(kind, id, request?.Version, context, store, time, (item, caller, at) =>
+        {
+            var from = item.Status;
+            item.Acknowledge(Actor.Analyst(caller.Name), at);
+            return ($"{kind.Name}.acknowledge", Details(("from", LifecycleNames.ToName(from)), ("to", LifecycleNames.ToName(item.Status)), ("note", request?.Note)));
+        }, request?.Note);
+
+    public static async Task<IResult> AssignAsync(WorkKind kind, Guid id, AssignRequest request, HttpContext context, IStore store, IIdentityStore identity, TimeProvider time)
+    {
+        var assignee = string.IsNullOrWhiteSpace(request.Assignee) ? null : request.Assignee.Trim();
+        if (assignee is not null)
+        {
+            var user = await identity.FindUserAsync(assignee, context.RequestAborted);
+            if (user is null || user.Disabled)
+            {
+                return ApiResults.BadRequest($"no active user named '{assignee}' to assign to");
+            }
+            assignee = user.Name;
+        }
+        return await ApplyAsync(kind, id, request.Version, context, store, time, (item, _, _) =>
+        {
+            var from = item.Assignee;
+            item.Assign(assignee);
+            return ($"{kind.Name}.assign", Details(("from", from), ("to", assignee), ("note", request.Note)));
+        }, request.Note);
+    }
+
+    public static Task<IResult> ChangeStatusAsync(WorkKind kind, Guid id, StatusRequest request, HttpContext context, IStore store, TimeProvider time)
+    {
+        if (!LifecycleNames.TryParseStatus(request.Status ?? "", out var status))
+        {
+            return Task.FromResult(ApiResults.BadRequest($"status must be new, acknowledged, investigating, escalated or closed, not '{request.Status}'"));
+        }
+        Verdict? verdict = null;
+        if (request.Verdict is not null)
+        {
+            if (!LifecycleNames.TryParseVerdict(request.Verdict, out var parsed))
+            {
+                return Task.FromResult(ApiResults.BadRequest($"verdict must be true-positive, benign-positive or false-positive, not '{request.Verdict}'"));
+            }
+            verdict = parsed;
+        }
+        return ApplyAsync(kind, id, request.Version, context, store, time, (item, caller, at) =>
+        {
+            var from = item.Status;
+            item.MoveTo(status, Actor.Analyst(caller.Name), at, verdict, request.Note);
+            var action = status == CaseStatus.Closed ? "close" : from == CaseStatus.Closed ? "reopen" : "status";
+            return ($"{kind.Name}.{action}", Details(
+                ("from", LifecycleNames.ToName(from)), ("to", LifecycleNames.ToName(status)),
+                ("verdict", verdict is { } v ? LifecycleNames.ToName(v) : null), ("note", request.Note)));
+        }, request.Note);
+    }
+
+    /// <summary>Comments are kept in the audit log (append-only, chained) with the item as target.</summary>
+    public static async Task<IResult> CommentAsync(WorkKind kind, Guid id, CommentRequest request, HttpContext context, IStore store, TimeProvider time)
+    {
+        var text = request.Text?.Trim();
+        if (string.IsNullOrEmpty(text) || text.Length > MaxNoteLength)
+        {
+            return ApiResults.BadRequest($"a comment needs text of 1 to {MaxNoteLength} characters");
+        }
+        if (await kind.GetAsync(store, id, context.RequestAborted) is null)
+        {
+            return ApiResults.NotFound($"no {kind.Name} {id}");
+        }
+        var caller = Caller.From(context);
+        var entry = await store.AppendAuditAsync(caller.Name, $"{kind.Name}.comment", kind.Target(id), Details(("text", text)), time.GetUtcNow(), context.RequestAborted);
+        return ApiResults.Json(writer => WriteComment(writer, entry.Sequence, entry.At, entry.Actor, text), StatusCodes.Status201Created);
+    }
+
+    public static async Task<IResult> CommentsAsync(WorkKind kind, Guid id, HttpContext context, IStore store)
+    {
+        if (await kind.GetAsync(store, id, context.RequestAborted) is null)
+        {
+            return ApiResults.NotFound($"no {kind.Name} {id}");
+        }
+        var target = kind.Target(id);
+        var action = $"{kind.Name}.comment";
+        var comments = new List<AuditEntry>();
+        long after = 0;
+        while (true)
+        {
+            var page = await store.ReadAuditAsync(after, 1000, context.RequestAborted);
+            comments.AddRange(page.Where(e => e.Target == target && e.Action == action));
+            if (page.Count < 1000)
+            {
+                break;
+            }
+            after = page[^1].Sequence;
+        }
+        return ApiResults.Page(comments, null, (writer, entry) =>
+        {
+            using var details = JsonDocument.Parse(entry.Details);
+            WriteComment(writer, entry.Sequence, entry.At, entry.Actor, details.RootElement.GetProperty("text").GetString() ?? "");
+        });
+    }
+
+    public static async Task<IResult> ShowAsync(WorkKind kind, Guid id, HttpContext context, IStore store) =>
+        await kind.GetAsync(store, id, context.RequestAborted) is { } item
+            ? ApiResults.Json(writer => kind.Write(writer, item))
+            : ApiResults.NotFound($"no {kind.Name} {id}");
+
+    /// <summary>Applies one change to one item; <paramref name="change"/> throws <see cref="InvalidTransitionException"/> to refuse.</summary>
+    private static async Task<IResult> ApplyAsync(
+        WorkKind kind, Guid id, int? version, HttpContext context, IStore store, TimeProvider time,
+        Func<WorkItem, Caller, DateTimeOffset, (string Action, string Details)> change, string? note)
+    {
+        if (note is { Length: > MaxNoteLength })
+        {
+            return ApiResults.BadRequest($"a note may have at most {MaxNoteLength} characters");
+        }
+        var cancellationToken = context.RequestAborted;
+        var item = await kind.GetAsync(store, id, cancellationToken);
+        if (item is null)
+        {
+            return ApiResults.NotFound($"no {kind.Name} {id}");
+        }
+        if (item is Incident { MergedInto: { } target })
+        {
+            return ApiResults.Conflict($"incident {id} was merged into incident {target}: act on that one");
+        }
+        if (version is { } read && read != item.Version)
+        {
+            return ApiResults.Conflict($"{kind.Name} {id} changed since version {read} was read: read it again", item.Version);
+        }
+        var caller = Caller.From(context);
+        var at = time.GetUtcNow();
+        (string Action, string Details) audit;
+        try
+        {
+            audit = change(item, caller, at);
+        }
+        catch (InvalidTransitionException ex)
+        {
+            return ApiResults.Conflict(ex.Message, item.Version);
+        }
+        switch (await kind.UpdateAsync(store, item, cancellationToken))
+        {
+            case UpdateResult.Conflict:
+                return ApiResults.Conflict($"someone else changed {kind.Name} {id} meanwhile; nothing was saved: read it again and retry");
+            case UpdateResult.NotFound:
+                return ApiResults.NotFound($"no {kind.Name} {id}");
+        }
+        await store.AppendAuditAsync(caller.Name, audit.Action, kind.Target(id), audit.Details, at, cancellationToken);
+        return ApiResults.Json(writer => kind.Write(writer, item));
+    }
+
+    /// <summary>Audit details as one compact JSON object; null values are left out.</summary>
+    public static string Details(params (string Name, object? Value)[] fields)
+    {
+        var map = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (name, value) in fields)
+        {
+            if (value is not null)
+            {
+                map[name] = value;
+            }
+        }
+        return JsonSerializer.Serialize(map);
+    }
+
+    private static void WriteComment(Utf8JsonWriter writer, long sequence, DateTimeOffset at, string author, string text)
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber("sequence", sequence);
+        writer.WriteString("at", at);
+        writer.WriteString("author", author);
+        writer.WriteString("text", text);
+        writer.WriteEndObject();
+    }
+}

@@ -1,0 +1,157 @@
+using System.Text.Json;
+using Fido2NetLib;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Scalar.AspNetCore;
+using Vedette.Identity;
+using Vedette.Ingest;
+using Vedette.Server.Api;
+using Vedette.Server.Auth;
+using Vedette.Server.Ingest;
+using Vedette.Server.Jobs;
+
+namespace Vedette.Server;
+
+/// <summary>
+/// Builds the `vedette serve` web application around engine parts the caller owns: the API, authentication and
+/// authorization from the endpoint table, the pipeline over the HTTP intake, scheduled feed updates, JSON logs.
+/// </summary>
+public static class VedetteServer
+{
+    /// <param name="configureLogging">Replaces the default JSON console logging (tests capture logs).</param>
+    public static WebApplication Build(ServerOptions options, ServerEngine engine, TimeProvider? time = null, Action<ILoggingBuilder>? configureLogging = null)
+    {
+        time ??= TimeProvider.System;
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Vedette", ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes;
+        });
+        builder.Host.ConfigureHostOptions(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
+
+        builder.Logging.ClearProviders();
+        if (configureLogging is not null)
+        {
+            configureLogging(builder.Logging);
+        }
+        else
+        {
+            builder.Logging.AddJsonConsole(json =>
+            {
+                json.UseUtcTimestamp = true;
+                json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                json.JsonWriterOptions = new JsonWriterOptions { Indented = false };
+            });
+            builder.Logging.SetMinimumLevel(LogLevel.Information);
+            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+            // "challenged" / "forbidden" at every refused request is noise; sign-in failures are logged by the sign-in service.
+            builder.Logging.AddFilter("Vedette.Server.Auth.VedetteAuthenticationHandler", LogLevel.Warning);
+        }
+
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(time);
+        services.AddSingleton(engine);
+        services.AddSingleton(engine.Store);
+        services.AddSingleton(engine.Identity);
+        services.AddSingleton(engine.Pipeline);
+        services.AddSingleton(engine.Rules);
+        services.AddSingleton(engine.Intel);
+        services.AddSingleton(engine.Suppressions);
+        services.AddSingleton(engine.Errors);
+        services.AddSingleton(new IngestQueue(options.IngestQueueBytes));
+        services.AddSingleton(provider => new EventIntake(provider.GetRequiredService<IngestQueue>(), engine.Errors, engine.Lines, options));
+        services.AddSingleton<ServerState>();
+        services.AddSingleton<SignInEvents>();
+        services.AddSingleton<SignInService>();
+        services.AddSingleton(new PasswordHasher());
+        services.AddSingleton(new PasswordPolicy());
+        services.AddSingleton(provider => new Totp(provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(provider => new SignInThrottle(provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(new Identity.SessionOptions(options.SessionIdleTimeout, options.SessionAbsoluteTimeout, TimeSpan.FromMinutes(1)));
+        services.AddSingleton(provider => new Pending<byte[]>(provider.GetRequiredService<TimeProvider>(), TimeSpan.FromMinutes(10)));
+        services.AddSingleton<PasskeyCeremonies>();
+        services.AddSingleton<IFido2>(new Fido2(new Fido2Configuration
+        {
+            RPID = options.PasskeyDomain,
+            RPName = options.ServerName,
+            Origins = options.PasskeyOrigins.ToHashSet(StringComparer.Ordinal),
+        }));
+
+        services.AddAuthentication(VedetteClaims.Scheme).AddScheme<AuthenticationSchemeOptions, VedetteAuthenticationHandler>(VedetteClaims.Scheme, null);
+        services.AddAuthorization(Access.AddPolicies);
+        services.AddSingleton<IAuthorizationHandler, MinimumRoleHandler>();
+        services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Vedette API";
+            document.Info.Description = "Ingest, alerts, incidents, rules, suppressions, intel and identity. Every endpoint but /health and sign-in needs a token or a session; docs/guide/api.md has the role table.";
+            return Task.CompletedTask;
+        }));
+
+        services.AddHostedService<PipelineService>();
+        services.AddHostedService<FeedUpdateService>();
+        services.AddHostedService<SessionSweepService>();
+
+        var app = builder.Build();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Vedette.Server");
+        engine.Errors.Fallback = error => LogMessages.RecordFailed(logger, error.Ref.ToString(), error.Stage, error.Message);
+
+        app.UseExceptionHandler(errors => errors.Run(context =>
+            ApiResults.WriteProblemAsync(context, StatusCodes.Status500InternalServerError, "Server error", "The server failed on this request; it is logged.")));
+        app.UseStatusCodePages(context =>
+        {
+            var response = context.HttpContext.Response;
+            return response.HasStarted || response.ContentLength > 0
+                ? Task.CompletedTask
+                : ApiResults.WriteProblemAsync(context.HttpContext, response.StatusCode, "Request failed", $"The server answered {response.StatusCode}.");
+        });
+        app.Use(async (context, next) =>
+        {
+            context.Response.Headers.XContentTypeOptions = "nosniff";
+            context.Response.Headers.CacheControl = "no-store";
+            await next(context);
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        MapEndpoints(app);
+        app.Lifetime.ApplicationStarted.Register(() => LogMessages.Listening(logger, string.Join(", ", app.Urls)));
+        return app;
+    }
+
+    private static void MapEndpoints(WebApplication app)
+    {
+        app.MapApi("GET", "/health", (ServerState state) => state.PipelineRunning
+            ? ApiResults.Json(w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("status", "ready");
+                w.WriteEndObject();
+            })
+            : ApiResults.Problem(StatusCodes.Status503ServiceUnavailable, "Not ready", "The pipeline is not running."));
+        app.MapOpenApi("/openapi/{documentName}.json").RequireTableAccess();
+        app.MapScalarApiReference("/api/docs", scalar => scalar.WithTitle("Vedette API").WithOpenApiRoutePattern("/openapi/{documentName}.json")).RequireTableAccess();
+
+        AuthApi.Map(app);
+        PasskeysApi.Map(app);
+        IngestApi.Map(app);
+        AlertsApi.Map(app);
+        IncidentsApi.Map(app);
+        RulesApi.Map(app);
+        SuppressionsApi.Map(app);
+        IntelApi.Map(app);
+        MetricsApi.Map(app);
+        AuditApi.Map(app);
+        TokensApi.Map(app);
+        UsersApi.Map(app);
+    }
+}

@@ -45,6 +45,9 @@ internal static class Program
             config.AddCommand<IngestCommand>("ingest")
                 .WithDescription("Run NDJSON files through the pipeline into the store.")
                 .WithExample("ingest", "events.ndjson", "--data", "vedette-data");
+            config.AddCommand<ServeCommand>("serve")
+                .WithDescription("Run the pipeline, the REST API (/api/v1, docs at /api/docs) and scheduled feed updates until stopped.")
+                .WithExample("serve", "--data", "vedette-data", "--urls", "http://127.0.0.1:8080");
             config.AddCommand<HuntCommand>("hunt")
                 .WithDescription("Run Sigma rules over log files (NDJSON, JSON, zip, syslog) once, without a store, and print the detections.")
                 .WithExample("hunt", "auth.log", "--min-level", "high")
@@ -93,6 +96,9 @@ internal static class Program
                 bench.AddCommand<BenchIntelCommand>("intel")
                     .WithDescription("Threat-intel store: lookups/s on one thread, bytes per indicator and full reload time with a million indicators.")
                     .WithExample("bench", "intel", "--feeds", "../shared/data/intel", "--format", "json");
+                bench.AddCommand<BenchTriageCommand>("triage")
+                    .WithDescription("Risk scoring, repeat folding and incident grouping alerts/s on one thread, with the grouper's peak state, next to the Python reference.")
+                    .WithExample("bench", "triage", "--alerts", "1000000", "--runs", "3", "--baseline", "../shared/baseline");
             });
             config.AddBranch("alerts", alerts =>
             {
@@ -137,6 +143,37 @@ internal static class Program
                 suppress.AddCommand<SuppressRemoveCommand>("remove")
                     .WithDescription("Lift a suppression; it is kept, marked removed, for the audit trail.")
                     .WithExample("suppress", "remove", "01a22471-a5ae-7107-b95e-670f844f4bbf", "--author", "ana");
+            });
+            config.AddBranch("users", users =>
+            {
+                users.SetDescription("Analysts who sign in to the server: roles, passwords, MFA. Every change goes into the audit log.");
+                users.AddCommand<UserAddCommand>("add")
+                    .WithDescription("Add a user with a role; the password must pass the policy (15+ characters, not common, not the user name).")
+                    .WithExample("users", "add", "ana", "--role", "analyst", "--password-stdin");
+                users.AddCommand<UserListCommand>("list").WithDescription("List users with role, state and second factors.");
+                users.AddCommand<UserSetRoleCommand>("set-role")
+                    .WithDescription("Change a user's role; their sessions end.")
+                    .WithExample("users", "set-role", "ana", "lead");
+                users.AddCommand<UserDisableCommand>("disable").WithDescription("Disable a user: sign-in, sessions and API tokens stop working.");
+                users.AddCommand<UserEnableCommand>("enable").WithDescription("Enable a disabled user again.");
+                users.AddCommand<UserResetMfaCommand>("reset-mfa").WithDescription("Remove a user's TOTP, recovery codes and passkeys (a lost device); they enrol again.");
+                users.AddCommand<UserSetPasswordCommand>("set-password").WithDescription("Set a user's password (a forgotten one); their sessions end.");
+            });
+            config.AddBranch("tokens", tokens =>
+            {
+                tokens.SetDescription("API tokens: random, shown once, stored hashed, scoped to a role, with expiry and revocation.");
+                tokens.AddCommand<TokenCreateCommand>("create")
+                    .WithDescription("Create a token for a user (role not above the user's); it is printed once.")
+                    .WithExample("tokens", "create", "--user", "edr-bridge", "--role", "analyst", "--expires", "30d", "--format", "json");
+                tokens.AddCommand<TokenListCommand>("list").WithDescription("List tokens with user, role, state and expiry (never the token).");
+                tokens.AddCommand<TokenRevokeCommand>("revoke").WithDescription("Revoke a token at once.");
+            });
+            config.AddBranch("audit", audit =>
+            {
+                audit.SetDescription("The hash-chained audit log.");
+                audit.AddCommand<AuditVerifyCommand>("verify")
+                    .WithDescription("Recompute the audit log's hash chain; exit 0 if intact, 2 naming the first edited, deleted or reordered entry.")
+                    .WithExample("audit", "verify", "--data", "vedette-data");
             });
         });
         return await app.RunAsync(args, stop.Token);

@@ -10,6 +10,7 @@ namespace Vedette.Detect;
 public sealed class Episodes<TKey> where TKey : notnull
 {
     private readonly Dictionary<TKey, Episode> _open = [];
+    private readonly List<TKey> _ended = [];
     private readonly TimeSpan _gap;
     private readonly int _maxEvidence;
     private DateTimeOffset _lastSweep = DateTimeOffset.MinValue;
@@ -24,13 +25,20 @@ public sealed class Episodes<TKey> where TKey : notnull
 
     /// <summary>Adds the event to the key's open episode; false when there is none (or it ended), so the caller may open one.</summary>
     public bool TryFold(TKey key, Event e, DetectionOutput output) =>
-        TryFold(key, e.Timestamp, 1, output, (episode, room) => episode.Add(new EvidenceEvent(e.Ref, e.Timestamp, e.ToJson())));
+        TryFold(key, e.Timestamp, 1, output, e, static (evidence, room, e) => evidence.Add(new EvidenceEvent(e.Ref, e.Timestamp, e.ToJson())));
 
     /// <summary>Folds a repeated alert (its count, time and evidence) into the key's open episode.</summary>
     public bool TryFold(TKey key, Alert repeat, DetectionOutput output) =>
-        TryFold(key, repeat.LastSeen, repeat.EventCount, output, (episode, room) => episode.AddRange(repeat.Evidence.Take(room)));
+        TryFold(key, repeat.LastSeen, repeat.EventCount, output, repeat, static (evidence, room, repeat) =>
+        {
+            for (var i = 0; i < room && i < repeat.Evidence.Count; i++)
+            {
+                evidence.Add(repeat.Evidence[i]);
+            }
+        });
 
-    private bool TryFold(TKey key, DateTimeOffset at, int count, DetectionOutput output, Action<List<EvidenceEvent>, int> addEvidence)
+    // The evidence to add comes as a static delegate and its state, so that folding a repeat allocates no closure.
+    private bool TryFold<TState>(TKey key, DateTimeOffset at, int count, DetectionOutput output, TState state, Action<List<EvidenceEvent>, int, TState> addEvidence)
     {
         SweepIfDue(at, output);
         if (!_open.TryGetValue(key, out var episode))
@@ -48,10 +56,10 @@ public sealed class Episodes<TKey> where TKey : notnull
         {
             episode.LastSeen = at;
         }
-        var room = _maxEvidence - episode.Evidence.Count - episode.EmittedEvidence;
+        var room = _maxEvidence - (episode.Evidence?.Count ?? 0) - episode.EmittedEvidence;
         if (room > 0)
         {
-            addEvidence(episode.Evidence, room);
+            addEvidence(episode.Evidence ??= [], room, state);
         }
         return true;
     }
@@ -80,29 +88,26 @@ public sealed class Episodes<TKey> where TKey : notnull
             return;
         }
         _lastSweep = now;
-        List<TKey>? ended = null;
         foreach (var (key, episode) in _open)
         {
             if (now - episode.LastSeen > _gap)
             {
                 Close(episode, output);
-                (ended ??= []).Add(key);
+                _ended.Add(key);
             }
         }
-        if (ended is not null)
+        foreach (var key in _ended)
         {
-            foreach (var key in ended)
-            {
-                _open.Remove(key);
-            }
+            _open.Remove(key);
         }
+        _ended.Clear();
     }
 
     private static void Close(Episode episode, DetectionOutput output)
     {
         if (episode.Count > episode.EmittedCount)
         {
-            output.Updates.Add(new AlertUpdate(episode.AlertId, episode.Count, episode.LastSeen, episode.Evidence));
+            output.Updates.Add(new AlertUpdate(episode.AlertId, episode.Count, episode.LastSeen, episode.Evidence ?? []));
         }
     }
 
@@ -118,6 +123,7 @@ public sealed class Episodes<TKey> where TKey : notnull
 
         public DateTimeOffset LastSeen { get; set; } = lastSeen;
 
-        public List<EvidenceEvent> Evidence { get; } = [];
+        /// <summary>Created with the first piece: most episodes never see a repeat.</summary>
+        public List<EvidenceEvent>? Evidence { get; set; }
     }
 }

@@ -1,71 +1,48 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Vedette.Domain;
 using Vedette.Enrich;
 
 namespace Vedette.Triage;
 
-/// <summary>How alerts are grouped and how long the SOC has for each severity.</summary>
-public sealed record GroupingOptions
-{
-    /// <summary>An alert joins an incident when it shares an entity seen in that incident at most this long before.</summary>
-    public TimeSpan Window { get; init; } = TimeSpan.FromHours(2);
-
-    /// <summary>
-    /// Process images and file paths are not entities: cmd.exe links everything. Addresses, names and hashes are.
-    /// </summary>
-    public IReadOnlySet<ObservableType> LinkingTypes { get; init; } = new HashSet<ObservableType>
-    {
-        ObservableType.Ipv4, ObservableType.Ipv6, ObservableType.Domain, ObservableType.Url, ObservableType.Md5,
-        ObservableType.Sha1, ObservableType.Sha256, ObservableType.Email, ObservableType.User, ObservableType.Host,
-    };
-
-    /// <summary>Entities that never link (shared infrastructure such as DNS servers and proxies).</summary>
-    public IReadOnlySet<Observable> StopList { get; init; } = new HashSet<Observable>();
-
-    /// <summary>
-    /// An entity seen in more alerts than this within the window is a hub (a scanner, a domain controller) and stops
-    /// linking: otherwise one busy address would pull unrelated attacks into a single incident.
-    /// </summary>
-    public int MaxAlertsPerEntity { get; init; } = 25;
-
-    /// <summary>
-    /// A low or informational rule seen on this many distinct entities within the window is background noise (a
-    /// policy alert on every laptop): its further alerts that share nothing with an incident are grouped by rule, one
-    /// incident per rule, instead of one per host.
-    /// </summary>
-    public int NoiseEntities { get; init; } = 3;
-
-    /// <summary>Time to respond per severity: an incident is due this long after it was opened.</summary>
-    public IReadOnlyDictionary<Severity, TimeSpan> Sla { get; init; } = new Dictionary<Severity, TimeSpan>
-    {
-        [Severity.Critical] = TimeSpan.FromHours(1),
-        [Severity.High] = TimeSpan.FromHours(4),
-        [Severity.Medium] = TimeSpan.FromHours(24),
-        [Severity.Low] = TimeSpan.FromDays(3),
-        [Severity.Informational] = TimeSpan.FromDays(7),
-    };
-}
-
 /// <summary>
 /// Scores each alert, then puts it into the open incident it shares the most entities with inside the window, or
 /// into its noisy rule's incident, or opens a new one, and records why. An incident's score is its strongest alert's
 /// plus points for further rules and for a progression of ATT&amp;CK tactics on one entity, which also raises its
-/// severity. State older than the window is dropped, so memory follows the window, not the stream.
+/// severity. State older than the window is dropped, so memory follows the window, not the stream — except that an
+/// incident still taking alerts keeps all of its own (see <see cref="StateSize"/>).
 /// </summary>
 public sealed class IncidentGrouper : ITriage
 {
+    private const string BucketSuffix = " (low-severity, on many hosts)";
+
     private readonly GroupingOptions _options;
     private readonly TimeProvider _time;
     private readonly IRuleFidelity _fidelity;
     private readonly AssetInventory _inventory;
-    private readonly Dictionary<Observable, (Incident Incident, DateTimeOffset LastSeen)> _byEntity = [];
-    private readonly Dictionary<Guid, (Incident Incident, Alert Alert)> _byAlert = [];
+    private readonly ScorePartCache _parts = new();
+    private readonly string _hours;
+    private readonly string _withinIncident;
+    private readonly Dictionary<Observable, Seen> _byEntity = [];
+    private readonly Dictionary<Guid, (IncidentState State, Alert Alert)> _byAlert = [];
     private readonly Dictionary<Guid, IncidentState> _states = [];
-    private readonly Dictionary<string, (Incident Incident, DateTimeOffset LastSeen)> _buckets = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Dictionary<Observable, DateTimeOffset>> _ruleSpread = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (IncidentState State, DateTimeOffset LastSeen)> _buckets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RuleSpread> _ruleSpread = new(StringComparer.Ordinal);
     private readonly Dictionary<Observable, (int Alerts, DateTimeOffset LastSeen)> _degree = [];
     private readonly HashSet<Observable> _hubs = [];
     private readonly HashSet<Observable> _everHubs = [];
+
+    // Where each entity sits in its incident's list, for incidents with many entities; filled and emptied by their states.
+    private readonly Dictionary<(IncidentState, Observable), int> _entityIndex = [];
+
+    // Working memory for the alert being triaged: its linking entities, whether each is a hub now, the hubs it skipped,
+    // the incidents it could join, and its rule's spread when it is a noise candidate.
     private readonly List<Observable> _linking = [];
+    private readonly List<bool> _isHub = [];
+    private readonly List<(Observable Entity, int Alerts)> _skippedHubs = [];
+    private readonly List<Candidate> _candidates = [];
+    private RuleSpread? _spread;
     private DateTimeOffset _lastPrune = DateTimeOffset.MinValue;
 
     public IncidentGrouper(GroupingOptions options, TimeProvider time, IRuleFidelity? fidelity = null, AssetInventory? inventory = null)
@@ -74,41 +51,58 @@ public sealed class IncidentGrouper : ITriage
         _time = time;
         _fidelity = fidelity ?? NoFidelity.Instance;
         _inventory = inventory ?? AssetInventory.Empty;
+        _hours = $"{options.Window.TotalHours:0.#}h";
+        _withinIncident = $" with the incident within {_hours}";
     }
 
     /// <summary>Entities that stopped linking because they were in too many alerts within the window (reported, not hidden).</summary>
     public IReadOnlyCollection<Observable> Hubs => _everHubs;
 
-    /// <summary>Entries held across all the grouper's maps: bounded by the window, whatever the length of the stream.</summary>
-    internal int StateSize =>
-        _byEntity.Count + _byAlert.Count + _states.Count + _buckets.Count + _degree.Count + _ruleSpread.Values.Sum(r => r.Count);
+    /// <summary>
+    /// Entries held across the grouper's maps (a diagnostic). Entities, rules and quiet incidents go once the window has
+    /// passed them, whatever the length of the stream; but an incident keeps its alerts until it has been quiet for two
+    /// windows, so one that never goes quiet — the noise bucket of a rule that fires all day, every day — grows with it.
+    /// </summary>
+    public int StateSize
+    {
+        get
+        {
+            var size = _byEntity.Count + _byAlert.Count + _states.Count + _buckets.Count + _degree.Count;
+            foreach (var spread in _ruleSpread.Values)
+            {
+                size += spread.Entities.Count;
+            }
+            return size;
+        }
+    }
 
     public Incident Triage(Alert alert)
     {
-        alert.Risk = RiskScorer.Score(alert, _fidelity, _inventory);
+        var tactics = Tactics.Mask(alert.Tags);
+        alert.Risk = RiskScorer.Score(alert, tactics, _fidelity, _inventory, _parts);
         Prune(alert.FirstSeen);
         Linking(alert, _linking);
-        var skippedHubs = CountDegrees(alert);
+        CountDegrees(alert);
 
-        var (best, link) = BestIncident(alert);
-        Incident incident;
+        var best = BestIncident(alert, out var link);
+        IncidentState state;
         if (best is not null)
         {
-            incident = best;
-            var others = link.Shared - 1;
-            incident.Grouping.Add(new GroupingReason(alert.Id, link.Via,
-                $"shares {link.Via}{(others > 0 ? $" and {others} more entit{(others == 1 ? "y" : "ies")}" : "")} with the incident within {Hours(_options.Window)}{HubNote(skippedHubs)}"));
+            state = best;
+            state.Incident.Grouping.Add(new GroupingReason(alert.Id, link.Via, link.Shared == 1 && _skippedHubs.Count == 0
+                ? Shares(link.Via)
+                : Explain("shares ", link.Via, link.Shared - 1)));
         }
         else if (NoiseSpread(alert) is { } spread && spread >= _options.NoiseEntities)
         {
-            incident = Bucket(alert, spread);
+            state = Bucket(alert, spread);
         }
         else
         {
-            incident = Open(alert, "opened the incident" + HubNote(skippedHubs));
+            state = Open(alert, _skippedHubs.Count == 0 ? "opened the incident" : Explain("opened the incident", null, 0));
         }
-        Join(incident, alert);
-        return incident;
+        Join(state, alert, tactics);
+        return state.Incident;
     }
 
     public Incident? Update(AlertUpdate update)
@@ -117,75 +111,98 @@ public sealed class IncidentGrouper : ITriage
         {
             return null;
         }
-        var (incident, alert) = entry;
+        var (state, alert) = entry;
+        var incident = state.Incident;
         if (update.LastSeen > incident.LastSeen)
         {
             incident.LastSeen = update.LastSeen;
         }
-        if (_states.TryGetValue(incident.Id, out var state) && state.IsBucket)
+        if (state.IsBucket)
         {
-            _buckets[alert.RuleId] = (incident, incident.LastSeen);
+            _buckets[alert.RuleId] = (state, incident.LastSeen);
             return incident;
         }
         Linking(alert, _linking);
         foreach (var entity in _linking)
         {
-            if (_byEntity.TryGetValue(entity, out var seen) && seen.Incident == incident && update.LastSeen > seen.LastSeen)
+            ref var seen = ref CollectionsMarshal.GetValueRefOrNullRef(_byEntity, entity);
+            if (!Unsafe.IsNullRef(ref seen) && seen.State == state && update.LastSeen > seen.LastSeen)
             {
-                _byEntity[entity] = (incident, update.LastSeen);
+                seen = seen with { LastSeen = update.LastSeen };
             }
         }
         return incident;
     }
 
-    /// <summary>Counts the alert against each of its entities; returns those that are hubs now.</summary>
-    private List<(Observable Entity, int Alerts)>? CountDegrees(Alert alert)
+    /// <summary>Counts the alert against each of its entities; notes which are hubs now, and the hubs among them.</summary>
+    private void CountDegrees(Alert alert)
     {
-        List<(Observable, int)>? hubs = null;
-        foreach (var entity in _linking)
+        _isHub.Clear();
+        _skippedHubs.Clear();
+        var repeated = false;
+        for (var i = 0; i < _linking.Count; i++)
         {
-            var (alerts, _) = _degree.GetValueOrDefault(entity);
-            _degree[entity] = (alerts + 1, alert.LastSeen);
-            if (alerts + 1 > _options.MaxAlertsPerEntity)
+            var entity = _linking[i];
+            ref var degree = ref CollectionsMarshal.GetValueRefOrAddDefault(_degree, entity, out _);
+            var alerts = degree.Alerts + 1;
+            degree = (alerts, alert.LastSeen);
+            // An entity is a hub exactly while its count within the window is over the limit: both go when it is pruned.
+            var hub = alerts > _options.MaxAlertsPerEntity;
+            if (hub)
             {
                 _hubs.Add(entity);
                 _everHubs.Add(entity);
+                _skippedHubs.Add((entity, alerts));
             }
-            if (_hubs.Contains(entity))
+            _isHub.Add(hub);
+            repeated |= i > 0 && _linking.IndexOf(entity, 0, i) >= 0;
+        }
+        if (repeated)
+        {
+            // An entity listed twice may have become a hub at its second mention: what counts is after the whole alert.
+            for (var i = 0; i < _linking.Count; i++)
             {
-                (hubs ??= []).Add((entity, alerts + 1));
+                _isHub[i] = _hubs.Contains(_linking[i]);
             }
         }
-        return hubs;
     }
 
     /// <summary>The incident sharing the most entities wins; on a tie, the one active most recently.</summary>
-    private (Incident? Incident, (int Shared, Observable Via, DateTimeOffset LastSeen) Link) BestIncident(Alert alert)
+    private IncidentState? BestIncident(Alert alert, out Candidate best)
     {
-        Incident? best = null;
-        (int Shared, Observable Via, DateTimeOffset LastSeen) bestLink = default;
-        Dictionary<Incident, (int Shared, Observable Via, DateTimeOffset LastSeen)>? candidates = null;
-        foreach (var entity in _linking)
+        _candidates.Clear();
+        for (var i = 0; i < _linking.Count; i++)
         {
-            if (_hubs.Contains(entity) || !_byEntity.TryGetValue(entity, out var seen) || seen.Incident.Status == CaseStatus.Closed
-                || seen.Incident.MergedInto is not null || alert.FirstSeen - seen.LastSeen > _options.Window)
+            var entity = _linking[i];
+            if (_isHub[i] || !_byEntity.TryGetValue(entity, out var seen) || !TakesAlerts(seen.State.Incident, alert)
+                || alert.FirstSeen - seen.LastSeen > _options.Window)
             {
                 continue;
             }
-            candidates ??= [];
-            candidates[seen.Incident] = candidates.TryGetValue(seen.Incident, out var c)
-                ? (c.Shared + 1, c.Via, c.LastSeen > seen.LastSeen ? c.LastSeen : seen.LastSeen)
-                : (1, entity, seen.LastSeen);
-        }
-        foreach (var (candidate, link) in candidates ?? [])
-        {
-            if (best is null || link.Shared > bestLink.Shared || (link.Shared == bestLink.Shared && link.LastSeen > bestLink.LastSeen))
+            var known = false;
+            for (var c = 0; c < _candidates.Count && !known; c++)
             {
-                best = candidate;
-                bestLink = link;
+                var candidate = _candidates[c];
+                if (candidate.State == seen.State)
+                {
+                    _candidates[c] = candidate with { Shared = candidate.Shared + 1, LastSeen = candidate.LastSeen > seen.LastSeen ? candidate.LastSeen : seen.LastSeen };
+                    known = true;
+                }
+            }
+            if (!known)
+            {
+                _candidates.Add(new Candidate(seen.State, 1, entity, seen.LastSeen));
             }
         }
-        return (best, bestLink);
+        best = default;
+        foreach (var candidate in _candidates)
+        {
+            if (best.State is null || candidate.Shared > best.Shared || (candidate.Shared == best.Shared && candidate.LastSeen > best.LastSeen))
+            {
+                best = candidate;
+            }
+        }
+        return best.State;
     }
 
     /// <summary>
@@ -198,47 +215,57 @@ public sealed class IncidentGrouper : ITriage
         {
             return null;
         }
-        if (!_ruleSpread.TryGetValue(alert.RuleId, out var spread))
+        if (!_ruleSpread.TryGetValue(alert.RuleId, out _spread))
         {
-            _ruleSpread[alert.RuleId] = spread = [];
+            _ruleSpread[alert.RuleId] = _spread = new RuleSpread();
         }
-        spread[entity] = alert.LastSeen;
-        var live = 0;
-        foreach (var (_, lastSeen) in spread)
-        {
-            if (alert.FirstSeen - lastSeen <= _options.Window)
-            {
-                live++;
-            }
-        }
-        return live;
+        return _spread.Spread(entity, alert.LastSeen, alert.FirstSeen, _options.Window);
     }
 
-    private Incident Bucket(Alert alert, int spread)
+    private IncidentState Bucket(Alert alert, int spread)
     {
-        var reason = $"low-severity rule {alert.RuleId} fired on {spread} entities within {Hours(_options.Window)}: background noise, grouped by rule";
-        if (_buckets.TryGetValue(alert.RuleId, out var bucket) && alert.FirstSeen - bucket.LastSeen <= _options.Window && bucket.Incident.MergedInto is null
-            && bucket.Incident.Status != CaseStatus.Closed)
+        // A bucket's alerts mostly see the same spread: the words are kept with the rule's spread.
+        var rule = _spread!;
+        if (rule.Reason is null || rule.ReasonSpread != spread)
         {
-            bucket.Incident.Grouping.Add(new GroupingReason(alert.Id, null, reason));
-            return bucket.Incident;
+            var text = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[256]);
+            text.AppendLiteral("low-severity rule ");
+            text.AppendLiteral(alert.RuleId);
+            text.AppendLiteral(" fired on ");
+            text.AppendFormatted(spread);
+            text.AppendLiteral(" entities within ");
+            text.AppendLiteral(_hours);
+            text.AppendLiteral(": background noise, grouped by rule");
+            (rule.Reason, rule.ReasonSpread) = (text.ToStringAndClear(), spread);
         }
-        var incident = Open(alert, reason);
-        _states[incident.Id].IsBucket = true;
-        return incident;
+        var reason = rule.Reason;
+        if (_buckets.TryGetValue(alert.RuleId, out var bucket) && alert.FirstSeen - bucket.LastSeen <= _options.Window
+            && TakesAlerts(bucket.State.Incident, alert))
+        {
+            bucket.State.Incident.Grouping.Add(new GroupingReason(alert.Id, null, reason));
+            return bucket.State;
+        }
+        var state = Open(alert, reason);
+        state.IsBucket = true;
+        return state;
     }
 
-    private Incident Open(Alert alert, string reason)
+    /// <summary>Closed and merged incidents take no more alerts, nor one whose first alert is longer than MaxSpan ago.</summary>
+    private bool TakesAlerts(Incident incident, Alert alert) =>
+        incident.Status != CaseStatus.Closed && incident.MergedInto is null && alert.FirstSeen - incident.FirstSeen <= _options.MaxSpan;
+
+    private IncidentState Open(Alert alert, string reason)
     {
         var incident = new Incident(Ids.New(_time), _time.GetUtcNow(), alert.Title, alert.FirstSeen);
         incident.Grouping.Add(new GroupingReason(alert.Id, null, reason));
-        _states[incident.Id] = new IncidentState();
-        return incident;
+        var state = new IncidentState(incident);
+        _states[incident.Id] = state;
+        return state;
     }
 
-    private void Join(Incident incident, Alert alert)
+    private void Join(IncidentState state, Alert alert, int tactics)
     {
-        var state = _states[incident.Id];
+        var incident = state.Incident;
         alert.IncidentId = incident.Id;
         incident.AlertIds.Add(alert.Id);
         if (!incident.RuleIds.Contains(alert.RuleId))
@@ -256,37 +283,38 @@ public sealed class IncidentGrouper : ITriage
         if (state.Top is null || alert.Risk!.Total > state.Top.Risk!.Total)
         {
             state.Top = alert;
-            incident.Title = state.IsBucket ? $"{alert.Title} (low-severity, on many hosts)" : alert.Title;
+            incident.Title = state.IsBucket ? alert.Title + BucketSuffix : alert.Title;
         }
         if (alert.Severity > state.AlertSeverity || incident.AlertIds.Count == 1)
         {
             state.AlertSeverity = alert.Severity;
         }
-        foreach (var entity in _linking)
+        for (var i = 0; i < _linking.Count; i++)
         {
-            if (!incident.Entities.Contains(entity))
+            var entity = _linking[i];
+            if (state.IsBucket || _isHub[i])
             {
-                incident.Entities.Add(entity);
+                state.Add(entity, tactics, _entityIndex, -1);
+                continue;
             }
-            if (!state.IsBucket)
-            {
-                state.AddTactics(entity, alert.Tags);
-                if (!_hubs.Contains(entity))
-                {
-                    _byEntity[entity] = (incident, alert.LastSeen);
-                }
-            }
+            // The entity's link says where it sits in the incident's list when it last linked to this incident.
+            ref var seen = ref CollectionsMarshal.GetValueRefOrAddDefault(_byEntity, entity, out _);
+            var at = state.Add(entity, tactics, _entityIndex, seen.State == state ? seen.Index : -1);
+            seen = new Seen(state, alert.LastSeen, seen.Shares, at);
         }
         if (state.IsBucket)
         {
-            _buckets[alert.RuleId] = (incident, alert.LastSeen);
+            _buckets[alert.RuleId] = (state, alert.LastSeen);
         }
-        Rescore(incident, state);
-        _byAlert[alert.Id] = (incident, alert);
+        state.Score(_options, _parts);
+        ref var held = ref CollectionsMarshal.GetValueRefOrAddDefault(_byAlert, alert.Id, out var again);
+        if (again)
+        {
+            held.State.HeldAlerts--;
+        }
+        held = (state, alert);
+        state.HeldAlerts++;
     }
-
-    private void Rescore(Incident incident, IncidentState state) =>
-        IncidentScoring.Apply(incident, state.Top!, incident.RuleIds.Count, state.AlertSeverity, state.Progression(), _options);
 
     /// <summary>
     /// The alert's entities that may link it to others. Public addresses, domains and URLs link only when threat
@@ -297,23 +325,94 @@ public sealed class IncidentGrouper : ITriage
         into.Clear();
         foreach (var observable in alert.Observables)
         {
-            if (!_options.LinkingTypes.Contains(observable.Type) || _options.StopList.Contains(observable))
+            if (!_options.LinkingTypes.Contains(observable.Type) || (_options.StopList.Count > 0 && _options.StopList.Contains(observable)))
             {
                 continue;
             }
             var external = observable.Type is ObservableType.Domain or ObservableType.Url or ObservableType.Email
                 || (observable.Type is ObservableType.Ipv4 or ObservableType.Ipv6 && !Addresses.IsInternal(observable));
-            if (!external || alert.IntelHits.Exists(hit => hit.Observable == observable))
+            if (!external || Listed(alert, observable))
             {
                 into.Add(observable);
             }
         }
     }
 
-    private string HubNote(List<(Observable Entity, int Alerts)>? hubs) =>
-        hubs is null ? "" : $"; not linked through {string.Join(", ", hubs.Select(h => $"{h.Entity} (in {h.Alerts} alerts within {Hours(_options.Window)}: a hub)"))}";
+    private static bool Listed(Alert alert, Observable observable)
+    {
+        foreach (var hit in alert.IntelHits)
+        {
+            if (hit.Observable == observable)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
-    private static string Hours(TimeSpan window) => $"{window.TotalHours:0.#}h";
+    /// <summary>
+    /// "shares ENTITY with the incident within …": the same words every time an alert links through that entity
+    /// alone, so they are kept with the entity's link and go when it is pruned.
+    /// </summary>
+    private string Shares(Observable via)
+    {
+        ref var seen = ref CollectionsMarshal.GetValueRefOrNullRef(_byEntity, via);
+        if (!Unsafe.IsNullRef(ref seen) && seen.Shares is { } shares)
+        {
+            return shares;
+        }
+        shares = Explain("shares ", via, 0);
+        if (!Unsafe.IsNullRef(ref seen))
+        {
+            seen = seen with { Shares = shares };
+        }
+        return shares;
+    }
+
+    /// <summary>
+    /// "shares ENTITY [and N more entities] with the incident within …" when <paramref name="via"/> is given, else the
+    /// opening words alone; then, if the alert skipped hubs, "; not linked through HUB (in N alerts within …: a hub)".
+    /// </summary>
+    private string Explain(string opening, Observable? via, int others)
+    {
+        var text = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[256]);
+        text.AppendLiteral(opening);
+        if (via is { } shared)
+        {
+            Append(ref text, shared);
+            if (others == 1)
+            {
+                text.AppendLiteral(" and 1 more entity");
+            }
+            else if (others > 1)
+            {
+                text.AppendLiteral(" and ");
+                text.AppendFormatted(others);
+                text.AppendLiteral(" more entities");
+            }
+            text.AppendLiteral(_withinIncident);
+        }
+        for (var i = 0; i < _skippedHubs.Count; i++)
+        {
+            var (hub, alerts) = _skippedHubs[i];
+            text.AppendLiteral(i == 0 ? "; not linked through " : ", ");
+            Append(ref text, hub);
+            text.AppendLiteral(" (in ");
+            text.AppendFormatted(alerts);
+            text.AppendLiteral(" alerts within ");
+            text.AppendLiteral(_hours);
+            text.AppendLiteral(": a hub)");
+        }
+        return text.ToStringAndClear();
+    }
+
+    /// <summary>As <see cref="Observable.ToString"/> writes it: "type:value".</summary>
+    private static void Append(ref DefaultInterpolatedStringHandler text, Observable observable)
+    {
+        text.AppendLiteral(ObservableTypes.ToName(observable.Type));
+        text.AppendLiteral(":");
+        text.AppendLiteral(observable.Value);
+    }
 
     private void Prune(DateTimeOffset now)
     {
@@ -324,75 +423,66 @@ public sealed class IncidentGrouper : ITriage
         }
         _lastPrune = now;
         var window = _options.Window;
-        RemoveWhere(_byEntity, p => now - p.Value.LastSeen > window);
-        RemoveWhere(_buckets, p => now - p.Value.LastSeen > window);
-        foreach (var key in _degree.Where(p => now - p.Value.LastSeen > window).Select(p => p.Key).ToList())
+        // A Dictionary may lose entries while it is enumerated (a HashSet may not): no lists of stale keys are built.
+        foreach (var (entity, seen) in _byEntity)
         {
-            _degree.Remove(key);
-            _hubs.Remove(key);
+            if (now - seen.LastSeen > window)
+            {
+                _byEntity.Remove(entity);
+            }
         }
-        foreach (var (rule, spread) in _ruleSpread.ToList())
+        foreach (var (rule, bucket) in _buckets)
         {
-            RemoveWhere(spread, p => now - p.Value > window);
-            if (spread.Count == 0)
+            if (now - bucket.LastSeen > window)
+            {
+                _buckets.Remove(rule);
+            }
+        }
+        foreach (var (entity, degree) in _degree)
+        {
+            if (now - degree.LastSeen > window)
+            {
+                _degree.Remove(entity);
+                _hubs.Remove(entity);
+            }
+        }
+        foreach (var (rule, spread) in _ruleSpread)
+        {
+            if (spread.Prune(now, window) == 0)
             {
                 _ruleSpread.Remove(rule);
             }
         }
+        // Alerts are dropped with their incident once it has been quiet for two windows, and its state with them. Going
+        // by incident, not by alert, keeps a prune proportional to what it drops.
         var horizon = window + window;
-        RemoveWhere(_byAlert, p => now - p.Value.Incident.LastSeen > horizon);
-        var live = _byAlert.Values.Select(v => v.Incident.Id).ToHashSet();
-        RemoveWhere(_states, p => !live.Contains(p.Key));
-    }
-
-    private static void RemoveWhere<TKey, TValue>(Dictionary<TKey, TValue> map, Func<KeyValuePair<TKey, TValue>, bool> stale)
-        where TKey : notnull
-    {
-        foreach (var key in map.Where(stale).Select(p => p.Key).ToList())
+        foreach (var (id, state) in _states)
         {
-            map.Remove(key);
-        }
-    }
-
-    /// <summary>What the grouper keeps per open incident to score it.</summary>
-    private sealed class IncidentState
-    {
-        private Dictionary<Observable, List<string>>? _tactics;
-
-        public Alert? Top { get; set; }
-
-        public Severity AlertSeverity { get; set; }
-
-        public bool IsBucket { get; set; }
-
-        public void AddTactics(Observable entity, List<string> tags)
-        {
-            foreach (var tactic in Tactics.Of(tags))
+            if (now - state.Incident.LastSeen > horizon)
             {
-                _tactics ??= [];
-                if (!_tactics.TryGetValue(entity, out var seen))
+                foreach (var alert in state.Incident.AlertIds)
                 {
-                    _tactics[entity] = seen = [];
-                }
-                if (!seen.Contains(tactic))
-                {
-                    seen.Add(tactic);
+                    if (_byAlert.TryGetValue(alert, out var held) && held.State == state)
+                    {
+                        _byAlert.Remove(alert);
+                        state.HeldAlerts--;
+                    }
                 }
             }
-        }
-
-        /// <summary>The entity with the most distinct tactics, in kill-chain order.</summary>
-        public (Observable Entity, IReadOnlyList<string> Tactics)? Progression()
-        {
-            (Observable, List<string>)? best = null;
-            foreach (var (entity, tactics) in _tactics ?? [])
+            if (state.HeldAlerts == 0)
             {
-                if (best is null || tactics.Count > best.Value.Item2.Count)
-                {
-                    best = (entity, tactics);
-                }
+                state.Unindex(_entityIndex);
+                _states.Remove(id);
             }
-            return best is { } b ? (b.Item1, b.Item2.OrderBy(Tactics.Stage).ToList()) : null;
         }
     }
+
+    /// <summary>
+    /// Where an entity last linked: its incident, when, and at which position of the incident's entities; and the
+    /// words for a link through it alone.
+    /// </summary>
+    private readonly record struct Seen(IncidentState State, DateTimeOffset LastSeen, string? Shares, int Index);
+
+    /// <summary>An open incident that shares entities with the alert being triaged: how many, through which first, how recently.</summary>
+    private readonly record struct Candidate(IncidentState State, int Shared, Observable Via, DateTimeOffset LastSeen);
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
 using Vedette.Domain;
 
 namespace Vedette.Triage;
@@ -12,20 +14,24 @@ public static class IncidentScoring
 {
     public static void Apply(Incident incident, Alert top, int rules, Severity alertSeverity, (Observable Entity, IReadOnlyList<string> Tactics)? progression, GroupingOptions options)
     {
-        var parts = new List<ScorePart>(3) { new("strongest alert", top.Risk?.Total ?? 0, $"{top.Title} ({top.RuleId}) scores {top.Risk?.Total ?? 0}") };
-        if (rules > 1)
-        {
-            parts.Add(new ScorePart("more rules", Math.Min(15, 5 * (rules - 1)), $"{rules} distinct rules fired on the incident's entities"));
-        }
+        var tactics = progression is { } p && p.Tactics.Count > 1 ? ProgressionPart(p.Entity, p.Tactics) : null;
+        Apply(incident, StrongestPart(top), rules > 1 ? MoreRulesPart(rules) : null, tactics, progression?.Tactics.Count ?? 0, alertSeverity, options);
+    }
+
+    /// <summary>
+    /// The same from parts already built (the grouper keeps them while their inputs stay the same):
+    /// <paramref name="progression"/> is null unless the progression has two tactics or more.
+    /// </summary>
+    internal static void Apply(Incident incident, ScorePart strongest, ScorePart? moreRules, ScorePart? progression, int tactics, Severity alertSeverity, GroupingOptions options)
+    {
         var severity = alertSeverity;
-        if (progression is { } p && p.Tactics.Count > 1)
+        if (progression is not null && tactics >= 3 && severity < Severity.Critical)
         {
-            parts.Add(new ScorePart("tactic progression", Math.Min(15, 5 * (p.Tactics.Count - 1)), $"{p.Entity}: {string.Join(" → ", p.Tactics)}"));
-            if (p.Tactics.Count >= 3 && severity < Severity.Critical)
-            {
-                severity++;
-            }
+            severity++;
         }
+        ScorePart[] parts = moreRules is null
+            ? progression is null ? [strongest] : [strongest, progression]
+            : progression is null ? [strongest, moreRules] : [strongest, moreRules, progression];
         var total = 0;
         foreach (var part in parts)
         {
@@ -35,6 +41,50 @@ public static class IncidentScoring
         incident.Score = incident.Risk.Total;
         incident.Severity = severity;
         incident.DueAt = incident.CreatedAt + options.Sla.GetValueOrDefault(severity, TimeSpan.FromDays(1));
+    }
+
+    internal static ScorePart StrongestPart(Alert top) =>
+        new("strongest alert", top.Risk?.Total ?? 0, $"{top.Title} ({top.RuleId}) scores {top.Risk?.Total ?? 0}");
+
+    internal static ScorePart MoreRulesPart(int rules) =>
+        new("more rules", Math.Min(15, 5 * (rules - 1)), $"{rules} distinct rules fired on the incident's entities");
+
+    internal static ScorePart ProgressionPart(Observable entity, IReadOnlyList<string> tactics)
+    {
+        var text = ProgressionText(entity);
+        for (var i = 0; i < tactics.Count; i++)
+        {
+            text.AppendLiteral(i == 0 ? "" : " → ");
+            text.AppendLiteral(tactics[i]);
+        }
+        return new("tactic progression", Math.Min(15, 5 * (tactics.Count - 1)), text.ToStringAndClear());
+    }
+
+    /// <summary>The same for a set of tactics (<see cref="Tactics.Mask"/>), written in kill-chain order.</summary>
+    internal static ScorePart ProgressionPart(Observable entity, int tactics)
+    {
+        var text = ProgressionText(entity);
+        var count = 0;
+        for (var stage = 1; tactics >> (stage - 1) != 0; stage++)
+        {
+            if ((tactics & (1 << (stage - 1))) != 0)
+            {
+                text.AppendLiteral(count++ == 0 ? "" : " → ");
+                text.AppendLiteral(Tactics.Name(stage));
+            }
+        }
+        return new("tactic progression", Math.Min(15, 5 * (count - 1)), text.ToStringAndClear());
+    }
+
+    /// <summary>"ENTITY: ", as the entity's <see cref="Observable.ToString"/> writes it; the tactics follow.</summary>
+    private static DefaultInterpolatedStringHandler ProgressionText(Observable entity)
+    {
+        var text = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture);
+        text.AppendLiteral(ObservableTypes.ToName(entity.Type));
+        text.AppendLiteral(":");
+        text.AppendLiteral(entity.Value);
+        text.AppendLiteral(": ");
+        return text;
     }
 
     /// <summary>Scores an incident from all of its alerts (after a merge or a split).</summary>
@@ -97,9 +147,13 @@ public static class IncidentRegrouper
 {
     public static Regrouping Merge(Incident target, IReadOnlyList<(Incident Incident, IReadOnlyList<Alert> Alerts)> sources, IReadOnlyList<Alert> targetAlerts, Actor by, DateTimeOffset at, string? note, GroupingOptions options)
     {
-        var moves = new Dictionary<Guid, Guid>();
-        var all = new List<Alert>(targetAlerts);
-        foreach (var (source, alerts) in sources)
+        // Every refusal comes before the first change, so a refused merge leaves the incidents as they were read.
+        if (target.MergedInto is not null)
+        {
+            throw new InvalidOperationException($"incident {target.Id} was merged into {target.MergedInto}: merge into that one instead");
+        }
+        var named = new HashSet<Guid>();
+        foreach (var (source, _) in sources)
         {
             if (source.Id == target.Id)
             {
@@ -109,6 +163,15 @@ public static class IncidentRegrouper
             {
                 throw new InvalidOperationException($"incident {source.Id} was already merged into {source.MergedInto}");
             }
+            if (!named.Add(source.Id))
+            {
+                throw new InvalidOperationException($"incident {source.Id} is named twice");
+            }
+        }
+        var moves = new Dictionary<Guid, Guid>();
+        var all = new List<Alert>(targetAlerts);
+        foreach (var (source, alerts) in sources)
+        {
             foreach (var alert in alerts)
             {
                 moves[alert.Id] = target.Id;
@@ -127,6 +190,10 @@ public static class IncidentRegrouper
 
     public static Regrouping Split(Incident incident, IReadOnlyList<Alert> alerts, IReadOnlySet<Guid> leaving, Guid newId, Actor by, DateTimeOffset at, string? note, GroupingOptions options)
     {
+        if (incident.MergedInto is not null)
+        {
+            throw new InvalidOperationException($"incident {incident.Id} was merged into {incident.MergedInto}: its alerts are there now");
+        }
         var moving = alerts.Where(a => leaving.Contains(a.Id)).ToList();
         var staying = alerts.Where(a => !leaving.Contains(a.Id)).ToList();
         var unknown = leaving.Where(id => !incident.AlertIds.Contains(id)).ToList();

@@ -41,56 +41,73 @@ public static class RiskScorer
 
     public static RiskScore Score(Alert alert, IRuleFidelity fidelity) => Score(alert, fidelity, AssetInventory.Empty);
 
-    public static RiskScore Score(Alert alert, IRuleFidelity fidelity, AssetInventory inventory)
-    {
-        var parts = new List<ScorePart>(6)
-        {
-            new("rule level", LevelPoints(alert.Severity), $"rule {alert.RuleId} is {alert.Severity.ToName()}"),
-        };
-        if (fidelity.For(alert.RuleId) is { } learned)
-        {
-            parts.Add(learned);
-        }
-        if (IntelPart(alert) is { } intel)
-        {
-            parts.Add(intel);
-        }
-        if (Tactics.Strongest(alert.Tags) is { } tactic)
-        {
-            parts.Add(new ScorePart("att&ck tactic", Tactics.Points(tactic), $"{tactic} ({Tactics.Stage(tactic)} of 14 in the kill chain)"));
-        }
-        AddInventoryParts(alert, inventory, parts);
+    public static RiskScore Score(Alert alert, IRuleFidelity fidelity, AssetInventory inventory) =>
+        Score(alert, Tactics.Mask(alert.Tags), fidelity, inventory, null);
 
+    /// <summary>
+    /// <paramref name="tactics"/> is <see cref="Tactics.Mask"/> of the alert's tags; <paramref name="cache"/>, when
+    /// given, hands out the parts whose reasons repeat from alert to alert instead of formatting them again.
+    /// </summary>
+    internal static RiskScore Score(Alert alert, int tactics, IRuleFidelity fidelity, AssetInventory inventory, ScorePartCache? cache)
+    {
+        var level = cache is null ? LevelPart(alert.RuleId, alert.Severity) : cache.Level(alert.RuleId, alert.Severity);
+        var learned = fidelity.For(alert.RuleId);
+        var intel = IntelPart(alert);
+        var tactic = Tactics.StrongestStage(tactics) is var stage and > 0 ? Tactics.Part(stage) : null;
+        var (host, user, scanner) = InventoryParts(alert, inventory, cache);
+
+        var count = 1 + Count(learned) + Count(intel) + Count(tactic) + Count(host) + Count(user) + Count(scanner);
+        var parts = new ScorePart[count];
+        var next = 0;
         var total = 0;
-        foreach (var part in parts)
+        foreach (var part in (ReadOnlySpan<ScorePart?>)[level, learned, intel, tactic, host, user, scanner])
         {
-            total += part.Points;
+            if (part is not null)
+            {
+                parts[next++] = part;
+                total += part.Points;
+            }
         }
         return new RiskScore(Math.Clamp(total, 0, 100), parts);
     }
 
+    internal static ScorePart LevelPart(string ruleId, Severity severity) =>
+        new("rule level", LevelPoints(severity), $"rule {ruleId} is {severity.ToName()}");
+
+    private static int Count(ScorePart? part) => part is null ? 0 : 1;
+
     private static ScorePart? IntelPart(Alert alert)
     {
-        if (alert.IntelHits.Count == 0)
+        var hits = alert.IntelHits;
+        if (hits.Count == 0)
         {
             return null;
         }
-        var best = alert.IntelHits[0];
-        var feeds = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var hit in alert.IntelHits)
+        var best = hits[0];
+        var feeds = new string[hits.Count];
+        var distinct = 0;
+        foreach (var hit in hits)
         {
-            feeds.Add(hit.Feed);
+            if (Array.IndexOf(feeds, hit.Feed, 0, distinct) < 0)
+            {
+                feeds[distinct++] = hit.Feed;
+            }
             if (hit.Score > best.Score)
             {
                 best = hit;
             }
         }
-        var points = (int)Math.Round(best.Score * 0.25) + Math.Min(10, 5 * (feeds.Count - 1));
-        return new ScorePart("threat intel", points, $"{best.Observable} listed by {string.Join(", ", feeds.Order(StringComparer.Ordinal))} (score {best.Score}, {best.Match})");
+        Array.Sort(feeds, 0, distinct, StringComparer.Ordinal);
+        var points = (int)Math.Round(best.Score * 0.25) + Math.Min(10, 5 * (distinct - 1));
+        return new ScorePart("threat intel", points, $"{best.Observable} listed by {string.Join(", ", feeds, 0, distinct)} (score {best.Score}, {best.Match})");
     }
 
-    private static void AddInventoryParts(Alert alert, AssetInventory inventory, List<ScorePart> parts)
+    private static (ScorePart? Host, ScorePart? User, ScorePart? Scanner) InventoryParts(Alert alert, AssetInventory inventory, ScorePartCache? cache)
     {
+        if (inventory.Count == 0)
+        {
+            return default;
+        }
         (Asset Asset, Observable Via)? host = null, user = null, scanner = null;
         var userPoints = 0;
         foreach (var observable in alert.Observables)
@@ -100,9 +117,9 @@ public static class RiskScorer
             {
                 continue;
             }
+            var (isScanner, points) = cache?.Asset(asset).Facts ?? Facts(asset);
             if (asset.Entity.Type == ObservableType.User)
             {
-                var points = Math.Max(CriticalityPoints(asset.Criticality), asset.IsPrivileged ? 10 : 0);
                 if (user is null || points > userPoints)
                 {
                     user = (asset, observable);
@@ -114,83 +131,32 @@ public static class RiskScorer
             {
                 host = (asset, observable);
             }
-            if (asset.IsScanner)
+            if (isScanner)
             {
                 scanner = (asset, observable);
             }
         }
-        if (host is { } h)
-        {
-            parts.Add(new ScorePart("asset criticality", CriticalityPoints(h.Asset.Criticality), $"{Name(h.Asset, h.Via)} is {h.Asset.Criticality.ToString().ToLowerInvariant()}"));
-        }
-        if (user is { } u)
-        {
-            var privilege = u.Asset.IsPrivileged ? "a privileged account (role:admin)" : "an ordinary account";
-            parts.Add(new ScorePart("identity privilege", userPoints, $"{u.Via} is {privilege}, {u.Asset.Criticality.ToString().ToLowerInvariant()} criticality"));
-        }
-        if (scanner is { } s)
-        {
-            parts.Add(new ScorePart("expected activity", ScannerPoints, $"{Name(s.Asset, s.Via)} is a vulnerability scanner (role:scanner): probing from it is expected"));
-        }
+        return (
+            host is { } h ? cache?.Inventory(InventoryFactor.Criticality, h.Asset, h.Via) ?? InventoryPart(InventoryFactor.Criticality, h.Asset, h.Via) : null,
+            user is { } u ? cache?.Inventory(InventoryFactor.Privilege, u.Asset, u.Via) ?? InventoryPart(InventoryFactor.Privilege, u.Asset, u.Via) : null,
+            scanner is { } s ? cache?.Inventory(InventoryFactor.Scanner, s.Asset, s.Via) ?? InventoryPart(InventoryFactor.Scanner, s.Asset, s.Via) : null);
     }
 
-    private static string Name(Asset asset, Observable via) => asset.Entity == via ? via.ToString() : $"{via} ({asset.Entity})";
-}
+    private static int UserPoints(Asset asset) => Math.Max(CriticalityPoints(asset.Criticality), asset.IsPrivileged ? 10 : 0);
 
-/// <summary>The ATT&amp;CK enterprise tactics in kill-chain order, as Sigma tags name them (attack.credential-access).</summary>
-public static class Tactics
-{
-    private static readonly string[] Order =
-    [
-        "reconnaissance", "resource-development", "initial-access", "execution", "persistence", "privilege-escalation",
-        "defense-evasion", "credential-access", "discovery", "lateral-movement", "collection", "command-and-control",
-        "exfiltration", "impact",
-    ];
+    /// <summary>What scoring needs of an asset: whether it is a scanner, and its points as a user.</summary>
+    internal static (bool IsScanner, int UserPoints) Facts(Asset asset) => (asset.IsScanner, UserPoints(asset));
 
-    /// <summary>1-based position in the kill chain, or 0 for a name that is no tactic.</summary>
-    public static int Stage(string tactic) => Array.IndexOf(Order, tactic) + 1;
-
-    /// <summary>
-    /// Later tactics weigh more: reconnaissance and discovery are what scanners and admins do all day, lateral
-    /// movement, command and control, exfiltration and impact are what an intrusion in progress does.
-    /// </summary>
-    public static int Points(string tactic) => tactic switch
+    /// <summary>The part an inventory entry adds, found through <paramref name="via"/> (the entity itself or one of its addresses).</summary>
+    internal static ScorePart InventoryPart(InventoryFactor factor, Asset asset, Observable via) => factor switch
     {
-        "reconnaissance" or "resource-development" => 0,
-        "discovery" => 2,
-        "initial-access" or "execution" or "defense-evasion" or "credential-access" or "collection" => 6,
-        "persistence" or "privilege-escalation" => 8,
-        "lateral-movement" or "command-and-control" => 10,
-        "exfiltration" or "impact" => 12,
-        _ => 0,
+        InventoryFactor.Criticality => new ScorePart("asset criticality", CriticalityPoints(asset.Criticality), $"{Name(asset, via)} is {asset.Criticality.ToString().ToLowerInvariant()}"),
+        InventoryFactor.Privilege => new ScorePart(
+            "identity privilege",
+            UserPoints(asset),
+            $"{via} is {(asset.IsPrivileged ? "a privileged account (role:admin)" : "an ordinary account")}, {asset.Criticality.ToString().ToLowerInvariant()} criticality"),
+        _ => new ScorePart("expected activity", ScannerPoints, $"{Name(asset, via)} is a vulnerability scanner (role:scanner): probing from it is expected"),
     };
 
-    /// <summary>The tactics named by Sigma-style tags (attack.credential-access, attack.credential_access).</summary>
-    public static IEnumerable<string> Of(IEnumerable<string> tags)
-    {
-        foreach (var tag in tags)
-        {
-            if (tag.StartsWith("attack.", StringComparison.OrdinalIgnoreCase))
-            {
-                var name = tag[7..].Replace('_', '-').ToLowerInvariant();
-                if (Stage(name) > 0)
-                {
-                    yield return name;
-                }
-            }
-        }
-    }
-
-    public static string? Strongest(IEnumerable<string> tags)
-    {
-        string? best = null;
-        foreach (var tactic in Of(tags))
-        {
-            if (best is null || Points(tactic) > Points(best) || (Points(tactic) == Points(best) && Stage(tactic) > Stage(best)))
-            {
-                best = tactic;
-            }
-        }
-        return best;
-    }
+    private static string Name(Asset asset, Observable via) => asset.Entity == via ? via.ToString() : $"{via} ({asset.Entity})";
 }

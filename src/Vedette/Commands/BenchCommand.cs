@@ -35,12 +35,48 @@ internal sealed class BenchSettings : CommandSettings
     public override ValidationResult Validate() =>
         Runs < 1 ? ValidationResult.Error("--runs must be at least 1")
         : SimulationSize.Validate(Events) is { } invalid ? invalid
-        : Baseline is not null && !File.Exists(Path.Combine(Baseline, "bench_seed.py")) ? ValidationResult.Error($"no bench_seed.py in {Baseline}")
+        : Baseline is not null && !PythonBaseline.Exists(Baseline) ? ValidationResult.Error($"no bench_seed.py in {Baseline}")
         : ValidationResult.Success();
 }
 
 /// <summary>One measured figure: records per second (median of runs) and every run.</summary>
-internal sealed record BenchFigure(string Name, string Unit, double PerSecond, IReadOnlyList<double> Runs);
+internal sealed record BenchFigure(string Name, string Unit, double PerSecond, IReadOnlyList<double> Runs)
+{
+    public static BenchFigure Median(string name, string unit, List<double> runs) =>
+        new(name, unit, runs.Order().ElementAt(runs.Count / 2), runs);
+}
+
+/// <summary>The reference Python workflow (../shared/baseline/bench_seed.py), measured as its README measures it.</summary>
+internal static class PythonBaseline
+{
+    /// <summary>The bench_seed.py script in <paramref name="folder"/>, when it is there.</summary>
+    public static bool Exists(string folder) => File.Exists(Path.Combine(folder, "bench_seed.py"));
+
+    /// <summary>Alerts/s of <paramref name="runs"/> runs of 20,000 alerts, with its logging "info" (as written) or "disabled".</summary>
+    public static List<double> Runs(string baseline, int runs, string logging)
+    {
+        var results = new List<double>();
+        for (var run = 0; run < runs; run++)
+        {
+            // As the baseline's README measures it: the seed's INFO log (eight lines per alert) goes to /dev/null.
+            var info = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, UseShellExecute = false };
+            foreach (var arg in new[] { "-c", "exec python3 \"$0\" --n 20000 --logging \"$1\" 2>/dev/null", Path.Combine(baseline, "bench_seed.py"), logging })
+            {
+                info.ArgumentList.Add(arg);
+            }
+            using var process = Process.Start(info) ?? throw new InvalidOperationException("python3 could not be started");
+            var stdout = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            if (process.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"bench_seed.py exited with {process.ExitCode}");
+            }
+            using var json = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]);
+            results.Add(json.RootElement.GetProperty("alerts_per_s").GetDouble());
+        }
+        return results;
+    }
+}
 
 /// <summary>
 /// vedette bench pipeline: the demo pipeline's events/s next to the physical limit (reading and tokenizing the same
@@ -75,13 +111,13 @@ internal sealed class BenchPipelineCommand : AsyncCommand<BenchSettings>
             }
             var figures = new List<BenchFigure>
             {
-                Figure("limit: read + tokenize JSON once", "events/s", limit),
-                Figure("Vedette pipeline into SQLite", "events/s", pipeline),
+                BenchFigure.Median("limit: read + tokenize JSON once", "events/s", limit),
+                BenchFigure.Median("Vedette pipeline into SQLite", "events/s", pipeline),
             };
             if (settings.Baseline is { } baseline)
             {
-                figures.Add(Figure("Python reference, as written", "alerts/s", PythonRuns(baseline, settings.Runs, "info")));
-                figures.Add(Figure("Python reference, logging off", "alerts/s", PythonRuns(baseline, settings.Runs, "disabled")));
+                figures.Add(BenchFigure.Median("Python reference, as written", "alerts/s", PythonBaseline.Runs(baseline, settings.Runs, "info")));
+                figures.Add(BenchFigure.Median("Python reference, logging off", "alerts/s", PythonBaseline.Runs(baseline, settings.Runs, "disabled")));
             }
             Print(figures, settings.FormatName.Equals("json", StringComparison.OrdinalIgnoreCase));
             return 0;
@@ -91,9 +127,6 @@ internal sealed class BenchPipelineCommand : AsyncCommand<BenchSettings>
             Directory.Delete(folder, recursive: true);
         }
     }
-
-    private static BenchFigure Figure(string name, string unit, List<double> runs) =>
-        new(name, unit, runs.Order().ElementAt(runs.Count / 2), runs);
 
     private static async Task<double> TokenizeAsync(string input, CancellationToken cancellationToken)
     {
@@ -115,30 +148,6 @@ internal sealed class BenchPipelineCommand : AsyncCommand<BenchSettings>
             }
         }
         return lines / clock.Elapsed.TotalSeconds;
-    }
-
-    private static List<double> PythonRuns(string baseline, int runs, string logging)
-    {
-        var results = new List<double>();
-        for (var run = 0; run < runs; run++)
-        {
-            // As the baseline's README measures it: the seed's INFO log (eight lines per alert) goes to /dev/null.
-            var info = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, UseShellExecute = false };
-            foreach (var arg in new[] { "-c", "exec python3 \"$0\" --n 20000 --logging \"$1\" 2>/dev/null", Path.Combine(baseline, "bench_seed.py"), logging })
-            {
-                info.ArgumentList.Add(arg);
-            }
-            using var process = Process.Start(info) ?? throw new InvalidOperationException("python3 could not be started");
-            var stdout = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            if (process.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"bench_seed.py exited with {process.ExitCode}");
-            }
-            using var json = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]);
-            results.Add(json.RootElement.GetProperty("alerts_per_s").GetDouble());
-        }
-        return results;
     }
 
     private static void Print(List<BenchFigure> figures, bool json)

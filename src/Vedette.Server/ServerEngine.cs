@@ -30,6 +30,9 @@ public sealed class ServerEngine
 
     public required ActiveSuppressions Suppressions { get; init; }
 
+    /// <summary>Closes, merges and splits made through the API go here, so the running grouper adds no alerts to those incidents.</summary>
+    public required IncidentFeedback Feedback { get; init; }
+
     /// <summary>Where the pipeline's per-record errors go; must be the one the pipeline's error report calls.</summary>
     public required RecordErrorRouter Errors { get; init; }
 }

@@ -67,6 +67,7 @@ public static class VedetteServer
         services.AddSingleton(engine.Rules);
         services.AddSingleton(engine.Intel);
         services.AddSingleton(engine.Suppressions);
+        services.AddSingleton(engine.Feedback);
         services.AddSingleton(engine.Errors);
         services.AddSingleton(new IngestQueue(options.IngestQueueBytes));
         services.AddSingleton(provider => new EventIntake(provider.GetRequiredService<IngestQueue>(), engine.Errors, engine.Lines, options));

@@ -43,10 +43,12 @@ public sealed class IncidentGrouper : ITriage
     private readonly List<(Observable Entity, int Alerts)> _skippedHubs = [];
     private readonly List<Candidate> _candidates = [];
     private RuleSpread? _spread;
+    private readonly IncidentFeedback? _feedback;
     private DateTimeOffset _lastPrune = DateTimeOffset.MinValue;
 
-    public IncidentGrouper(GroupingOptions options, TimeProvider time, IRuleFidelity? fidelity = null, AssetInventory? inventory = null)
+    public IncidentGrouper(GroupingOptions options, TimeProvider time, IRuleFidelity? fidelity = null, AssetInventory? inventory = null, IncidentFeedback? feedback = null)
     {
+        _feedback = feedback;
         _options = options;
         _time = time;
         _fidelity = fidelity ?? NoFidelity.Instance;
@@ -78,6 +80,10 @@ public sealed class IncidentGrouper : ITriage
 
     public Incident Triage(Alert alert)
     {
+        if (_feedback is { IsEmpty: false })
+        {
+            ApplyFeedback();
+        }
         var tactics = Tactics.Mask(alert.Tags);
         alert.Risk = RiskScorer.Score(alert, tactics, _fidelity, _inventory, _parts);
         Prune(alert.FirstSeen);
@@ -111,7 +117,16 @@ public sealed class IncidentGrouper : ITriage
         {
             return null;
         }
+        if (_feedback is { IsEmpty: false })
+        {
+            ApplyFeedback();
+        }
         var (state, alert) = entry;
+        if (state.Retired)
+        {
+            // The alert's own update is still stored; the incident is the analyst's now.
+            return null;
+        }
         var incident = state.Incident;
         if (update.LastSeen > incident.LastSeen)
         {
@@ -174,7 +189,7 @@ public sealed class IncidentGrouper : ITriage
         for (var i = 0; i < _linking.Count; i++)
         {
             var entity = _linking[i];
-            if (_isHub[i] || !_byEntity.TryGetValue(entity, out var seen) || !TakesAlerts(seen.State.Incident, alert)
+            if (_isHub[i] || !_byEntity.TryGetValue(entity, out var seen) || !TakesAlerts(seen.State, alert)
                 || alert.FirstSeen - seen.LastSeen > _options.Window)
             {
                 continue;
@@ -240,7 +255,7 @@ public sealed class IncidentGrouper : ITriage
         }
         var reason = rule.Reason;
         if (_buckets.TryGetValue(alert.RuleId, out var bucket) && alert.FirstSeen - bucket.LastSeen <= _options.Window
-            && TakesAlerts(bucket.State.Incident, alert))
+            && TakesAlerts(bucket.State, alert))
         {
             bucket.State.Incident.Grouping.Add(new GroupingReason(alert.Id, null, reason));
             return bucket.State;
@@ -250,9 +265,24 @@ public sealed class IncidentGrouper : ITriage
         return state;
     }
 
-    /// <summary>Closed and merged incidents take no more alerts, nor one whose first alert is longer than MaxSpan ago.</summary>
-    private bool TakesAlerts(Incident incident, Alert alert) =>
-        incident.Status != CaseStatus.Closed && incident.MergedInto is null && alert.FirstSeen - incident.FirstSeen <= _options.MaxSpan;
+    /// <summary>
+    /// Closed, merged and retired incidents take no more alerts, nor one whose first alert is longer than MaxSpan ago.
+    /// </summary>
+    private bool TakesAlerts(IncidentState state, Alert alert) =>
+        !state.Retired && state.Incident.Status != CaseStatus.Closed && state.Incident.MergedInto is null
+        && alert.FirstSeen - state.Incident.FirstSeen <= _options.MaxSpan;
+
+    /// <summary>Marks the incidents analysts changed since the last alert as retired (see <see cref="IncidentFeedback"/>).</summary>
+    private void ApplyFeedback()
+    {
+        while (_feedback!.TryTake(out var id))
+        {
+            if (_states.TryGetValue(id, out var state))
+            {
+                state.Retired = true;
+            }
+        }
+    }
 
     private IncidentState Open(Alert alert, string reason)
     {

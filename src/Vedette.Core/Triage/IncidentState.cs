@@ -39,6 +39,9 @@ internal sealed class IncidentState(Incident incident)
 
     public bool IsBucket { get; set; }
 
+    /// <summary>An analyst closed, merged or split the incident outside the pipeline: it takes no more alerts.</summary>
+    public bool Retired { get; set; }
+
     /// <summary>Whether the grouper's entity index holds this incident's entities (it does once they are many).</summary>
     public bool Indexed { get; private set; }
 

@@ -71,7 +71,7 @@ internal static class IncidentsApi
         }
     }
 
-    private static async Task<IResult> MergeAsync(Guid id, MergeRequest request, HttpContext context, IStore store, TimeProvider time)
+    private static async Task<IResult> MergeAsync(Guid id, MergeRequest request, HttpContext context, IStore store, IncidentFeedback feedback, TimeProvider time)
     {
         var ct = context.RequestAborted;
         if (request.Sources is not { Count: > 0 })
@@ -106,10 +106,10 @@ internal static class IncidentsApi
         {
             return ApiResults.Conflict(ex.Message);
         }
-        return await SaveAsync(store, regrouping, caller, "incident.merge", id, $"merged {string.Join(", ", request.Sources)} into {id}", request.Note, now, ct);
+        return await SaveAsync(store, feedback, regrouping, caller, "incident.merge", id, $"merged {string.Join(", ", request.Sources)} into {id}", request.Note, now, ct);
     }
 
-    private static async Task<IResult> SplitAsync(Guid id, SplitRequest request, HttpContext context, IStore store, TimeProvider time)
+    private static async Task<IResult> SplitAsync(Guid id, SplitRequest request, HttpContext context, IStore store, IncidentFeedback feedback, TimeProvider time)
     {
         var ct = context.RequestAborted;
         if (request.Alerts is not { Count: > 0 })
@@ -136,10 +136,10 @@ internal static class IncidentsApi
         {
             return ApiResults.Conflict(ex.Message);
         }
-        return await SaveAsync(store, regrouping, caller, "incident.split", id, $"split {request.Alerts.Count} alert(s) into {regrouping.Created!.Id}", request.Note, now, ct);
+        return await SaveAsync(store, feedback, regrouping, caller, "incident.split", id, $"split {request.Alerts.Count} alert(s) into {regrouping.Created!.Id}", request.Note, now, ct);
     }
 
-    private static async Task<IResult> SaveAsync(IStore store, Regrouping regrouping, Caller caller, string action, Guid target, string summary, string? note, DateTimeOffset at, CancellationToken ct)
+    private static async Task<IResult> SaveAsync(IStore store, IncidentFeedback feedback, Regrouping regrouping, Caller caller, string action, Guid target, string summary, string? note, DateTimeOffset at, CancellationToken ct)
     {
         var result = await store.RegroupAsync(regrouping, ct);
         if (result != UpdateResult.Updated)
@@ -147,6 +147,12 @@ internal static class IncidentsApi
             return result == UpdateResult.Conflict
                 ? ApiResults.Conflict("someone changed one of these incidents meanwhile; nothing was changed: read them again and retry")
                 : ApiResults.NotFound("one of these incidents is gone; nothing was changed");
+        }
+        // The running grouper's copies of these incidents are out of date now: it must not add alerts to them, nor write
+        // snapshots that would undo the move.
+        foreach (var incident in regrouping.Changed)
+        {
+            feedback.Retire(incident.Id);
         }
         await store.AppendAuditAsync(caller.Name, action, $"incident/{target}",
             WorkItemActions.Details(("summary", summary), ("note", note), ("moved", regrouping.Moves.Count)), at, ct);

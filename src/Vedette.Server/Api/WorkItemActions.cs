@@ -1,10 +1,12 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Vedette.Domain;
 using Vedette.Identity;
 using Vedette.Serialization;
 using Vedette.Server.Auth;
 using Vedette.Storage;
+using Vedette.Triage;
 
 namespace Vedette.Server.Api;
 
@@ -179,6 +181,11 @@ internal static class WorkItemActions
                 return ApiResults.Conflict($"someone else changed {kind.Name} {id} meanwhile; nothing was saved: read it again and retry");
             case UpdateResult.NotFound:
                 return ApiResults.NotFound($"no {kind.Name} {id}");
+        }
+        if (item is Incident { Status: CaseStatus.Closed })
+        {
+            // The running grouper must not add new alerts to an incident an analyst has closed.
+            context.RequestServices.GetRequiredService<IncidentFeedback>().Retire(id);
         }
         await store.AppendAuditAsync(caller.Name, audit.Action, kind.Target(id), audit.Details, at, cancellationToken);
         return ApiResults.Json(writer => kind.Write(writer, item));

@@ -37,9 +37,10 @@ internal sealed record EngineOptions
 internal sealed class Engine : IAsyncDisposable
 {
     private Engine(IStore store, RuleSet rules, EventPipeline pipeline, ErrorReport errors, LineReader lines, int indicators, int assets, RuleFidelity fidelity,
-        IntelService intel, ActiveSuppressions suppressions)
+        IntelService intel, ActiveSuppressions suppressions, IncidentFeedback feedback)
     {
         Store = store;
+        Feedback = feedback;
         Intel = intel;
         Suppressions = suppressions;
         Fidelity = fidelity;
@@ -52,6 +53,9 @@ internal sealed class Engine : IAsyncDisposable
     }
 
     public IStore Store { get; }
+
+    /// <summary>Where analysts' closes, merges and splits tell the running grouper to stop adding alerts to an incident.</summary>
+    public IncidentFeedback Feedback { get; }
 
     public RuleSet Rules { get; }
 
@@ -99,12 +103,13 @@ internal sealed class Engine : IAsyncDisposable
         var indicators = intel.Snapshots;
         var detector = new CompositeDetector([new SigmaDetector(rules, time), new IndicatorMatchDetector(indicators, mappings.Observables, time)]);
         var enricher = new CompositeEnricher([new IntelEnricher(indicators, time), new AssetEnricher(inventory)]);
-        var triage = new IncidentGrouper(new GroupingOptions(), time, fidelity, inventory);
+        var feedback = new IncidentFeedback();
+        var triage = new IncidentGrouper(new GroupingOptions(), time, fidelity, inventory, feedback);
         // Suppressions as they stand at open (`vedette suppress add`); one added later applies from the next run.
         var suppressions = new ActiveSuppressions();
         suppressions.Swap(new SuppressionSet(await store.ListSuppressionsAsync(includeRemoved: false, cancellationToken)));
         var pipeline = new EventPipeline(new RecordNormalizer(time), detector, enricher, triage, store, [], errors, options.Pipeline, suppressions);
-        return new Engine(store, rules, pipeline, errors, new LineReader(options.MaxLineBytes), indicators.Current.Count, inventory.Count, fidelity, intel, suppressions);
+        return new Engine(store, rules, pipeline, errors, new LineReader(options.MaxLineBytes), indicators.Current.Count, inventory.Count, fidelity, intel, suppressions, feedback);
     }
 
     public ValueTask DisposeAsync()

@@ -28,6 +28,7 @@ internal static class ServerHost
                 Rules = engine.Rules,
                 Intel = engine.Intel,
                 Suppressions = engine.Suppressions,
+                Feedback = engine.Feedback,
                 Errors = router,
             };
             return (engine, VedetteServer.Build(serverOptions, parts, time, logging));

@@ -160,6 +160,25 @@ public sealed class IncidentGrouperTests
     }
 
     [Fact]
+    public void An_incident_an_analyst_changed_outside_the_pipeline_takes_no_more_alerts()
+    {
+        var feedback = new IncidentFeedback();
+        var grouper = new IncidentGrouper(new GroupingOptions(), _time, feedback: feedback);
+        var host = Some.Host("wks001.corp.example");
+        var first = Some.Alert("rule-a", at: Some.Time, observables: [host]);
+        var incident = grouper.Triage(first);
+        Assert.Same(incident, grouper.Triage(Some.Alert("rule-b", at: Some.Time.AddMinutes(1), observables: [host])));
+
+        feedback.Retire(incident.Id);
+
+        var later = grouper.Triage(Some.Alert("rule-c", at: Some.Time.AddMinutes(2), observables: [host]));
+        Assert.NotSame(incident, later);
+        Assert.Equal(2, incident.AlertIds.Count);
+        Assert.Null(grouper.Update(new AlertUpdate(first.Id, 5, Some.Time.AddMinutes(3), [])));
+        Assert.Equal(Some.Time.AddMinutes(1), incident.LastSeen);
+    }
+
+    [Fact]
     public void A_noise_bucket_that_never_goes_quiet_rolls_over_daily_and_state_stays_bounded()
     {
         // A policy rule fires every minute, day and night, on rotating laptops, for ten days: its bucket never goes quiet.

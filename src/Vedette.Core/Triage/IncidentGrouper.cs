@@ -111,6 +111,35 @@ public sealed class IncidentGrouper : ITriage
         return state.Incident;
     }
 
+    /// <summary>
+    /// Takes up an open incident an earlier run stored (a restarted `vedette serve`, a second `vedette ingest`): its
+    /// alerts are replayed, oldest first, into a fresh state for the stored incident, so that new alerts sharing its
+    /// entities within the window join it as if the process had never stopped. The stored grouping reasons stay; the
+    /// score is recomputed with today's fidelity. Closed and merged incidents, and incidents already held, are ignored.
+    /// </summary>
+    public void Resume(Incident incident, IReadOnlyList<Alert> alerts)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        ArgumentNullException.ThrowIfNull(alerts);
+        if (incident.Status == CaseStatus.Closed || incident.MergedInto is not null || alerts.Count == 0 || _states.ContainsKey(incident.Id))
+        {
+            return;
+        }
+        incident.AlertIds.Clear();
+        incident.RuleIds.Clear();
+        incident.Entities.Clear();
+        var state = new IncidentState(incident) { IsBucket = incident.Title.EndsWith(BucketSuffix, StringComparison.Ordinal) };
+        _states[incident.Id] = state;
+        foreach (var alert in alerts.OrderBy(static a => a.FirstSeen).ThenBy(static a => a.Id))
+        {
+            var tactics = Tactics.Mask(alert.Tags);
+            alert.Risk ??= RiskScorer.Score(alert, tactics, _fidelity, _inventory, _parts);
+            Linking(alert, _linking);
+            CountDegrees(alert);
+            Join(state, alert, tactics);
+        }
+    }
+
     public Incident? Update(AlertUpdate update)
     {
         if (!_byAlert.TryGetValue(update.AlertId, out var entry))

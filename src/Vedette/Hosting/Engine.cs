@@ -104,7 +104,10 @@ internal sealed class Engine : IAsyncDisposable
         var detector = new CompositeDetector([new SigmaDetector(rules, time), new IndicatorMatchDetector(indicators, mappings.Observables, time)]);
         var enricher = new CompositeEnricher([new IntelEnricher(indicators, time), new AssetEnricher(inventory)]);
         var feedback = new IncidentFeedback();
-        var triage = new IncidentGrouper(new GroupingOptions(), time, fidelity, inventory, feedback);
+        var grouping = new GroupingOptions();
+        var triage = new IncidentGrouper(grouping, time, fidelity, inventory, feedback);
+        // New alerts keep joining the incidents an earlier run left open, as if the process had never stopped.
+        await IncidentResume.ResumeAsync(store, triage, grouping, cancellationToken);
         // Suppressions as they stand at open (`vedette suppress add`); one added later applies from the next run.
         var suppressions = new ActiveSuppressions();
         suppressions.Swap(new SuppressionSet(await store.ListSuppressionsAsync(includeRemoved: false, cancellationToken)));

@@ -96,6 +96,9 @@ internal static class Program
                 bench.AddCommand<BenchIntelCommand>("intel")
                     .WithDescription("Threat-intel store: lookups/s on one thread, bytes per indicator and full reload time with a million indicators.")
                     .WithExample("bench", "intel", "--feeds", "../shared/data/intel", "--format", "json");
+                bench.AddCommand<BenchServeCommand>("serve")
+                    .WithDescription("A real `vedette serve` under HTTP load on loopback: accepted events/s and 202 latency, 429s and memory beyond capacity, then SIGKILL and a count of what the store kept.")
+                    .WithExample("bench", "serve", "--seconds", "20", "--clients", "4", "--batch", "1000", "--format", "json");
                 bench.AddCommand<BenchTriageCommand>("triage")
                     .WithDescription("Risk scoring, repeat folding and incident grouping alerts/s on one thread, with the grouper's peak state, next to the Python reference.")
                     .WithExample("bench", "triage", "--alerts", "1000000", "--runs", "3", "--baseline", "../shared/baseline");

@@ -110,6 +110,7 @@ public sealed class AnalystWorkflowTests : IAsyncLifetime
         var (_, metrics) = await Json.GetAsync(viewer, "/api/v1/metrics");
         Assert.Equal(1, metrics.GetProperty("incidents").GetProperty("byStatus").GetProperty("closed").GetInt32());
         Assert.True(metrics.GetProperty("alerts").GetProperty("total").GetInt32() > 0);
+        Assert.True(metrics.GetProperty("process").GetProperty("workingSetBytes").GetInt64() > 0);
     }
 
     /// <summary>Posts the simulator's NDJSON in requests of 5,000 lines; returns the lines accepted.</summary>

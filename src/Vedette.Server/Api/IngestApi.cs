@@ -36,7 +36,7 @@ internal static class IngestApi
         }
         await using (body)
         {
-            return await RunAsync(context, options, () => intake.AcceptAsync(body, context.RequestAborted));
+            return await RunAsync(context, options, () => intake.AcceptAsync(body, context.Request.ContentLength ?? 0, context.RequestAborted));
         }
     }
 
@@ -86,7 +86,7 @@ internal static class IngestApi
             lines.Position = 0;
             return await RunAsync(context, options, async () =>
             {
-                var result = await intake.AcceptAsync(lines, context.RequestAborted);
+                var result = await intake.AcceptAsync(lines, lines.Length, context.RequestAborted);
                 return problems.Count == 0 ? result : result with
                 {
                     Lines = result.Lines + problems.Count,

@@ -42,8 +42,33 @@ internal static class MetricsApi
             writer.WriteNumber("admittedRequests", queue.AdmittedRequests);
             writer.WriteNumber("refusedRequests", queue.RefusedRequests);
             writer.WriteEndObject();
+            WriteProcess(writer);
             writer.WriteEndObject();
         });
+    }
+
+    /// <summary>The server's own memory: how close it runs to the bound the configuration sets (docs/guide/server.md).</summary>
+    private static void WriteProcess(Utf8JsonWriter writer)
+    {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        var gc = GC.GetGCMemoryInfo();
+        writer.WriteStartObject("process");
+        writer.WriteNumber("workingSetBytes", process.WorkingSet64);
+        writer.WriteNumber("peakWorkingSetBytes", process.PeakWorkingSet64);
+        writer.WriteNumber("managedHeapBytes", gc.HeapSizeBytes);
+        writer.WriteNumber("managedCommittedBytes", gc.TotalCommittedBytes);
+        // What a full collection found alive: the heap without the garbage that waits for the next one.
+        var full = GC.GetGCMemoryInfo(GCKind.FullBlocking);
+        var background = GC.GetGCMemoryInfo(GCKind.Background);
+        writer.WriteNumber("managedLiveAfterFullCollectionBytes", (background.Index > full.Index ? background : full).PromotedBytes);
+        writer.WriteNumber("gcPausePercent", Math.Round(gc.PauseTimePercentage, 2));
+        writer.WriteStartArray("collections");
+        for (var generation = 0; generation <= GC.MaxGeneration; generation++)
+        {
+            writer.WriteNumberValue(GC.CollectionCount(generation));
+        }
+        writer.WriteEndArray();
+        writer.WriteEndObject();
     }
 
     private static void WriteCounts(Utf8JsonWriter writer, string name, IReadOnlyList<StatusCount> counts)

@@ -46,9 +46,10 @@ public sealed class EventIntake : IDisposable
     }
 
     /// <summary>Runs one request's NDJSON through the pipeline; throws <see cref="BodyTooLargeException"/> and decoding errors.</summary>
-    public async Task<IntakeResult> AcceptAsync(Stream body, CancellationToken cancellationToken)
+    /// <param name="declaredBytes">The body's length as the client declared it (0 when unknown): a body that cannot fit is not read.</param>
+    public async Task<IntakeResult> AcceptAsync(Stream body, long declaredBytes, CancellationToken cancellationToken)
     {
-        if (_queue.RefuseIfFull() || !await _readers.WaitAsync(TimeSpan.Zero, cancellationToken))
+        if (_queue.RefuseIfFull(declaredBytes) || !await _readers.WaitAsync(TimeSpan.Zero, cancellationToken))
         {
             return Refused(IntakeOutcome.Busy);
         }

@@ -51,10 +51,15 @@ public sealed class IngestQueue : IEventSource
 
     public long RefusedRequests => Interlocked.Read(ref _refused);
 
-    /// <summary>True (and counted as a refusal) when nothing more fits: lets a request refuse before reading its body.</summary>
-    public bool RefuseIfFull()
+    /// <summary>
+    /// True (and counted as a refusal) when nothing more fits, or a request of the length it declares would not: lets a
+    /// request refuse before reading its body, rather than read it only to be refused. <see cref="TryAdmit"/> still decides.
+    /// </summary>
+    /// <param name="declaredBytes">The body's declared length (Content-Length), 0 when unknown.</param>
+    public bool RefuseIfFull(long declaredBytes = 0)
     {
-        if (Interlocked.Read(ref _queuedBytes) < _capacity)
+        var queued = Interlocked.Read(ref _queuedBytes);
+        if (queued < _capacity && (queued == 0 || queued + declaredBytes <= _capacity))
         {
             return false;
         }

@@ -3,6 +3,7 @@ using Fido2NetLib;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -14,6 +15,7 @@ using Vedette.Identity;
 using Vedette.Ingest;
 using Vedette.Server.Api;
 using Vedette.Server.Auth;
+using Vedette.Server.Console;
 using Vedette.Server.Ingest;
 using Vedette.Server.Jobs;
 
@@ -81,6 +83,11 @@ public static class VedetteServer
         services.AddSingleton(new Identity.SessionOptions(options.SessionIdleTimeout, options.SessionAbsoluteTimeout, TimeSpan.FromMinutes(1)));
         services.AddSingleton(provider => new Pending<byte[]>(provider.GetRequiredService<TimeProvider>(), TimeSpan.FromMinutes(10)));
         services.AddSingleton<PasskeyCeremonies>();
+        services.AddSingleton(provider => new Pending<PendingSignIn>(provider.GetRequiredService<TimeProvider>(), TimeSpan.FromMinutes(5)));
+        // Antiforgery tokens are protected with keys held in memory: a restart invalidates open forms (the page says to
+        // reload), and no key file is written outside the data folder.
+        services.AddSingleton<IDataProtectionProvider>(provider => new EphemeralDataProtectionProvider(provider.GetRequiredService<ILoggerFactory>()));
+        services.AddConsoleAntiforgery();
         services.AddSingleton<IFido2>(new Fido2(new Fido2Configuration
         {
             RPID = options.PasskeyDomain,
@@ -121,6 +128,7 @@ public static class VedetteServer
             context.Response.Headers.CacheControl = "no-store";
             await next(context);
         });
+        app.UseSecurityHeaders();
         app.UseAuthentication();
         app.UseAuthorization();
 
@@ -154,5 +162,6 @@ public static class VedetteServer
         AuditApi.Map(app);
         TokensApi.Map(app);
         UsersApi.Map(app);
+        ConsoleEndpoints.Map(app);
     }
 }

@@ -64,7 +64,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
             var path = SamplePath(endpoint.RoutePattern.RawText!);
             foreach (var caller in callers)
             {
-                using var client = _server.Client(caller);
+                using var client = NonRedirectingClient(caller);
                 using var request = new HttpRequestMessage(new HttpMethod(method), path);
                 if (method is "POST" or "PUT")
                 {
@@ -78,6 +78,14 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
                     if (status is HttpStatusCode.Forbidden)
                     {
                         failures.Add($"{entry} as {who}: {(int)status}, but anyone may call it");
+                    }
+                }
+                else if (caller is null && ApiEndpoints.IsConsole(entry))
+                {
+                    // The console sends a browser to its sign-in form instead of answering 401.
+                    if (status is not (HttpStatusCode.Found or HttpStatusCode.SeeOther) || response.Headers.Location?.OriginalString != "/console/signin")
+                    {
+                        failures.Add($"{entry} as anonymous: {(int)status} to {response.Headers.Location}, expected a redirect to /console/signin");
                     }
                 }
                 else if (caller is null)
@@ -112,6 +120,17 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
             var role = entry.MinRole?.ToName() ?? "anyone";
             Assert.True(guide.Contains($"| {entry.Method} | `{entry.Pattern}` | {role} |", StringComparison.Ordinal), $"docs/guide/api.md does not list {entry} as {role}");
         }
+    }
+
+    /// <summary>The role's token client that shows redirects instead of following them (the console answers with them).</summary>
+    private HttpClient NonRedirectingClient(Role? role)
+    {
+        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = _server.Address };
+        if (role is { } r)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", _server.Tokens[r]);
+        }
+        return client;
     }
 
     /// <summary>A concrete path for a route pattern: ids that name nothing, the v1 document, the reference's page.</summary>

@@ -95,7 +95,24 @@ public static class ApiEndpoints
         new("POST", $"{V1}/users/{{name}}/disable", Role.Admin, "Disable a user and end their sessions and tokens"),
         new("POST", $"{V1}/users/{{name}}/enable", Role.Admin, "Enable a disabled user"),
         new("POST", $"{V1}/users/{{name}}/reset-mfa", Role.Admin, "Remove a user's TOTP, recovery codes and passkeys"),
+
+        // The console (server-rendered pages; anonymous callers of the others are sent to the sign-in form).
+        new("GET", "/", null, "Redirect to the console's queue"),
+        new("GET", "/console/assets/console.css", null, "The console's style sheet"),
+        new("GET", "/console/assets/console.js", null, "The console's keyboard navigation script"),
+        new("GET", "/console/signin", null, "Console sign-in form"),
+        new("POST", "/console/signin", null, "Console sign-in with name and password (form)"),
+        new("GET", "/console/signin/totp", null, "Console second-factor form, after the password"),
+        new("POST", "/console/signin/totp", null, "Console sign-in with a TOTP or recovery code (form)"),
+        new("POST", "/console/signout", Role.Viewer, "Console sign-out (form)", DuringMfaEnrolment: true),
+        new("GET", "/console/queue", Role.Viewer, "Console queue: incidents in priority order, filtered and paged"),
+        new("GET", "/console/incidents/{id}", Role.Viewer, "Console incident page: score breakdown, grouping, alerts"),
+        new("POST", "/console/incidents/{id}/acknowledge", Role.Analyst, "Console: acknowledge an incident (form)"),
+        new("POST", "/console/incidents/{id}/close", Role.Analyst, "Console: close an incident with a verdict (form)"),
     ];
+
+    /// <summary>True for the console's pages: anonymous callers are redirected to its sign-in form rather than answered 401.</summary>
+    public static bool IsConsole(ApiEndpoint endpoint) => endpoint.Pattern == "/" || endpoint.Pattern.StartsWith("/console/", StringComparison.Ordinal);
 
     /// <summary>The entry for a mapped endpoint, or null when it is not in the table.</summary>
     public static ApiEndpoint? Find(string method, string pattern)

@@ -44,9 +44,8 @@ internal static class AuthApi
         switch (outcome)
         {
             case SignInOutcome.Success success:
-                await EndPresentedSessionAsync(context, identity);
+                await BeginSessionAsync(success, context, identity);
                 var session = success.Session.Record.Session;
-                SessionCookie.Write(context.Response, success.Session.Token, session.AbsoluteExpiresAt);
                 return ApiResults.Json(writer =>
                 {
                     writer.WriteStartObject();
@@ -80,6 +79,20 @@ internal static class AuthApi
 
     private static async Task<IResult> SignOutAsync(HttpContext context, IIdentityStore identity, IStore store, TimeProvider time)
     {
+        await EndSessionAsync(context, identity, store, time);
+        return Results.NoContent();
+    }
+
+    /// <summary>Sets the cookie of a successful sign-in's new session, ending the one the client presented (no fixation).</summary>
+    public static async Task BeginSessionAsync(SignInOutcome.Success success, HttpContext context, IIdentityStore identity)
+    {
+        await EndPresentedSessionAsync(context, identity);
+        SessionCookie.Write(context.Response, success.Session.Token, success.Session.Record.Session.AbsoluteExpiresAt);
+    }
+
+    /// <summary>Ends the caller's session (audited) and clears its cookie: the API's and the console's sign-out.</summary>
+    public static async Task EndSessionAsync(HttpContext context, IIdentityStore identity, IStore store, TimeProvider time)
+    {
         var caller = Caller.From(context);
         if (caller.SessionId is { } sessionId)
         {
@@ -87,7 +100,6 @@ internal static class AuthApi
             await store.AppendAuditAsync(caller.Name, "auth.signout", $"user/{caller.Name}", WorkItemActions.Details(("session", sessionId)), time.GetUtcNow(), context.RequestAborted);
         }
         SessionCookie.Clear(context.Response);
-        return Results.NoContent();
     }
 
     private static async Task<IResult> SignOutEverywhereAsync(HttpContext context, IIdentityStore identity, IStore store, TimeProvider time)

@@ -30,6 +30,20 @@ internal sealed record WorkKind(
     public string Target(Guid id) => $"{Name}/{id}";
 }
 
+/// <summary>What an analyst action came to: the item as saved, or why nothing was saved (as an HTTP status).</summary>
+internal abstract record ActionOutcome
+{
+    public sealed record Done(WorkItem Item) : ActionOutcome;
+
+    public sealed record Refused(int Status, string Detail, int? CurrentVersion = null) : ActionOutcome;
+
+    public static ActionOutcome BadRequest(string detail) => new Refused(StatusCodes.Status400BadRequest, detail);
+
+    public static ActionOutcome NotFound(string detail) => new Refused(StatusCodes.Status404NotFound, detail);
+
+    public static ActionOutcome Conflict(string detail, int? currentVersion = null) => new Refused(StatusCodes.Status409Conflict, detail, currentVersion);
+}
+
 /// <summary>
 /// Read, check the version the caller read, change, save only if nobody changed it meanwhile, audit: the same steps
 /// for every analyst action on alerts and incidents. Refused transitions and lost races are 409.
@@ -38,7 +52,26 @@ internal static class WorkItemActions
 {
     public const int MaxNoteLength = 4000;
 
-    public static Task<IResult> AcknowledgeAsync(WorkKind kind, Guid id, ActionRequest? request, HttpContext context, IStore store, TimeProvider time) =>
+    public static async Task<IResult> AcknowledgeAsync(WorkKind kind, Guid id, ActionRequest? request, HttpContext context, IStore store, TimeProvider time) =>
+        Answer(kind, await TryAcknowledgeAsync(kind, id, request, context, store, time));
+
+    public static async Task<IResult> AssignAsync(WorkKind kind, Guid id, AssignRequest request, HttpContext context, IStore store, IIdentityStore identity, TimeProvider time) =>
+        Answer(kind, await TryAssignAsync(kind, id, request, context, store, identity, time));
+
+    public static async Task<IResult> ChangeStatusAsync(WorkKind kind, Guid id, StatusRequest request, HttpContext context, IStore store, TimeProvider time) =>
+        Answer(kind, await TryChangeStatusAsync(kind, id, request, context, store, time));
+
+    /// <summary>The API's answer to an action: the item as it is now, or the refusal as problem details.</summary>
+    public static IResult Answer(WorkKind kind, ActionOutcome outcome) => outcome switch
+    {
+        ActionOutcome.Done done => ApiResults.Json(writer => kind.Write(writer, done.Item)),
+        ActionOutcome.Refused { Status: StatusCodes.Status404NotFound } refused => ApiResults.NotFound(refused.Detail),
+        ActionOutcome.Refused { Status: StatusCodes.Status409Conflict } refused => ApiResults.Conflict(refused.Detail, refused.CurrentVersion),
+        ActionOutcome.Refused refused => ApiResults.BadRequest(refused.Detail),
+        _ => throw new InvalidOperationException($"unknown action outcome {outcome}"),
+    };
+
+    public static Task<ActionOutcome> TryAcknowledgeAsync(WorkKind kind, Guid id, ActionRequest? request, HttpContext context, IStore store, TimeProvider time) =>
         ApplyAsync(kind, id, request?.Version, context, store, time, (item, caller, at) =>
         {
             var from = item.Status;
@@ -46,7 +79,7 @@ internal static class WorkItemActions
             return ($"{kind.Name}.acknowledge", Details(("from", LifecycleNames.ToName(from)), ("to", LifecycleNames.ToName(item.Status)), ("note", request?.Note)));
         }, request?.Note);
 
-    public static async Task<IResult> AssignAsync(WorkKind kind, Guid id, AssignRequest request, HttpContext context, IStore store, IIdentityStore identity, TimeProvider time)
+    public static async Task<ActionOutcome> TryAssignAsync(WorkKind kind, Guid id, AssignRequest request, HttpContext context, IStore store, IIdentityStore identity, TimeProvider time)
     {
         var assignee = string.IsNullOrWhiteSpace(request.Assignee) ? null : request.Assignee.Trim();
         if (assignee is not null)
@@ -54,7 +87,7 @@ internal static class WorkItemActions
             var user = await identity.FindUserAsync(assignee, context.RequestAborted);
             if (user is null || user.Disabled)
             {
-                return ApiResults.BadRequest($"no active user named '{assignee}' to assign to");
+                return ActionOutcome.BadRequest($"no active user named '{assignee}' to assign to");
             }
             assignee = user.Name;
         }
@@ -66,18 +99,18 @@ internal static class WorkItemActions
         }, request.Note);
     }
 
-    public static Task<IResult> ChangeStatusAsync(WorkKind kind, Guid id, StatusRequest request, HttpContext context, IStore store, TimeProvider time)
+    public static Task<ActionOutcome> TryChangeStatusAsync(WorkKind kind, Guid id, StatusRequest request, HttpContext context, IStore store, TimeProvider time)
     {
         if (!LifecycleNames.TryParseStatus(request.Status ?? "", out var status))
         {
-            return Task.FromResult(ApiResults.BadRequest($"status must be new, acknowledged, investigating, escalated or closed, not '{request.Status}'"));
+            return Task.FromResult(ActionOutcome.BadRequest($"status must be new, acknowledged, investigating, escalated or closed, not '{request.Status}'"));
         }
         Verdict? verdict = null;
         if (request.Verdict is not null)
         {
             if (!LifecycleNames.TryParseVerdict(request.Verdict, out var parsed))
             {
-                return Task.FromResult(ApiResults.BadRequest($"verdict must be true-positive, benign-positive or false-positive, not '{request.Verdict}'"));
+                return Task.FromResult(ActionOutcome.BadRequest($"verdict must be true-positive, benign-positive or false-positive, not '{request.Verdict}'"));
             }
             verdict = parsed;
         }
@@ -142,27 +175,27 @@ internal static class WorkItemActions
             : ApiResults.NotFound($"no {kind.Name} {id}");
 
     /// <summary>Applies one change to one item; <paramref name="change"/> throws <see cref="InvalidTransitionException"/> to refuse.</summary>
-    private static async Task<IResult> ApplyAsync(
+    private static async Task<ActionOutcome> ApplyAsync(
         WorkKind kind, Guid id, int? version, HttpContext context, IStore store, TimeProvider time,
         Func<WorkItem, Caller, DateTimeOffset, (string Action, string Details)> change, string? note)
     {
         if (note is { Length: > MaxNoteLength })
         {
-            return ApiResults.BadRequest($"a note may have at most {MaxNoteLength} characters");
+            return ActionOutcome.BadRequest($"a note may have at most {MaxNoteLength} characters");
         }
         var cancellationToken = context.RequestAborted;
         var item = await kind.GetAsync(store, id, cancellationToken);
         if (item is null)
         {
-            return ApiResults.NotFound($"no {kind.Name} {id}");
+            return ActionOutcome.NotFound($"no {kind.Name} {id}");
         }
         if (item is Incident { MergedInto: { } target })
         {
-            return ApiResults.Conflict($"incident {id} was merged into incident {target}: act on that one");
+            return ActionOutcome.Conflict($"incident {id} was merged into incident {target}: act on that one");
         }
         if (version is { } read && read != item.Version)
         {
-            return ApiResults.Conflict($"{kind.Name} {id} changed since version {read} was read: read it again", item.Version);
+            return ActionOutcome.Conflict($"{kind.Name} {id} changed since version {read} was read: read it again", item.Version);
         }
         var caller = Caller.From(context);
         var at = time.GetUtcNow();
@@ -173,14 +206,14 @@ internal static class WorkItemActions
         }
         catch (InvalidTransitionException ex)
         {
-            return ApiResults.Conflict(ex.Message, item.Version);
+            return ActionOutcome.Conflict(ex.Message, item.Version);
         }
         switch (await kind.UpdateAsync(store, item, cancellationToken))
         {
             case UpdateResult.Conflict:
-                return ApiResults.Conflict($"someone else changed {kind.Name} {id} meanwhile; nothing was saved: read it again and retry");
+                return ActionOutcome.Conflict($"someone else changed {kind.Name} {id} meanwhile; nothing was saved: read it again and retry");
             case UpdateResult.NotFound:
-                return ApiResults.NotFound($"no {kind.Name} {id}");
+                return ActionOutcome.NotFound($"no {kind.Name} {id}");
         }
         if (item is Incident { Status: CaseStatus.Closed })
         {
@@ -188,7 +221,7 @@ internal static class WorkItemActions
             context.RequestServices.GetRequiredService<IncidentFeedback>().Retire(id);
         }
         await store.AppendAuditAsync(caller.Name, audit.Action, kind.Target(id), audit.Details, at, cancellationToken);
-        return ApiResults.Json(writer => kind.Write(writer, item));
+        return new ActionOutcome.Done(item);
     }
 
     /// <summary>Audit details as one compact JSON object; null values are left out.</summary>

@@ -32,6 +32,18 @@ internal sealed class Pending<T>(TimeProvider time, TimeSpan lifetime, int limit
         return true;
     }
 
+    /// <summary>Looks at the entry without taking it; false when there is none or it expired.</summary>
+    public bool TryPeek(string key, out T value)
+    {
+        if (_entries.TryGetValue(key, out var entry) && entry.Expires > time.GetUtcNow())
+        {
+            value = entry.Value;
+            return true;
+        }
+        value = default!;
+        return false;
+    }
+
     /// <summary>Takes the entry out (a ceremony is answered once); false when there is none or it expired.</summary>
     public bool TryTake(string key, out T value)
     {

@@ -17,7 +17,7 @@ internal abstract record SignInOutcome
     public sealed record Failed : SignInOutcome;
 
     /// <summary>The password was right and the user has MFA: send again with a code, or use the passkey endpoints.</summary>
-    public sealed record SecondFactorRequired(IReadOnlyList<string> Methods) : SignInOutcome;
+    public sealed record SecondFactorRequired(IReadOnlyList<string> Methods, UserSummary User) : SignInOutcome;
 }
 
 /// <summary>
@@ -50,7 +50,7 @@ internal sealed class SignInService(
         {
             if (string.IsNullOrWhiteSpace(code))
             {
-                return new SignInOutcome.SecondFactorRequired(Methods(user));
+                return new SignInOutcome.SecondFactorRequired(Methods(user), user);
             }
             var factor = await VerifySecondFactorAsync(credentials, code, ct);
             if (factor is not null)
@@ -67,12 +67,9 @@ internal sealed class SignInService(
     /// </summary>
     public async Task<(UserCredentials? Credentials, SignInOutcome? Outcome)> VerifyPasswordAsync(string name, string password, string source, string method, CancellationToken ct)
     {
-        var decision = throttle.Check(name, source);
-        if (!decision.Allowed)
+        if (Throttled(name, source, method) is { } throttled)
         {
-            events.Failure(name, source, "throttled", method);
-            LogMessages.SignInThrottled(logger, name, source, decision.Scope.ToString(), decision.RetryAfter.TotalSeconds);
-            return (null, new SignInOutcome.Throttled(decision.RetryAfter));
+            return (null, throttled);
         }
         var user = UserNames.Validate(name) is null ? await identity.FindUserAsync(name, ct) : null;
         var credentials = user is null ? null : await identity.GetCredentialsAsync(user.Id, ct);
@@ -94,6 +91,42 @@ internal sealed class SignInService(
             LogMessages.PasswordRehashed(logger, credentials.User.Name);
         }
         return (credentials, null);
+    }
+
+    /// <summary>
+    /// Step two when it comes separately (the console's second form): the user whose password was verified moments
+    /// ago sends a TOTP or recovery code. Throttled, audited and counted like <see cref="WithPasswordAsync"/>.
+    /// </summary>
+    public async Task<SignInOutcome> WithSecondFactorAsync(Guid userId, string name, string code, string source, CancellationToken ct)
+    {
+        if (Throttled(name, source, "password") is { } throttled)
+        {
+            return throttled;
+        }
+        var credentials = await identity.GetCredentialsAsync(userId, ct);
+        if (credentials is null || credentials.User.Disabled)
+        {
+            return await FailAsync(name, source, credentials is null ? "unknown-user" : "disabled", "password", credentials?.User.Name, ct);
+        }
+        var reason = string.IsNullOrWhiteSpace(code) ? "bad-second-factor" : await VerifySecondFactorAsync(credentials, code.Trim(), ct);
+        if (reason is not null)
+        {
+            return await FailAsync(name, source, reason, "password", credentials.User.Name, ct);
+        }
+        return await CompleteAsync(credentials, source, "password", ct);
+    }
+
+    /// <summary>Checked before any verification: a throttled attempt never reaches the password or the code.</summary>
+    private SignInOutcome.Throttled? Throttled(string name, string source, string method)
+    {
+        var decision = throttle.Check(name, source);
+        if (decision.Allowed)
+        {
+            return null;
+        }
+        events.Failure(name, source, "throttled", method);
+        LogMessages.SignInThrottled(logger, name, source, decision.Scope.ToString(), decision.RetryAfter.TotalSeconds);
+        return new SignInOutcome.Throttled(decision.RetryAfter);
     }
 
     /// <summary>Null when the code is an unused TOTP code or recovery code of the user; otherwise the failure reason.</summary>

@@ -98,6 +98,13 @@ internal sealed class VedetteAuthenticationHandler(
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Console.ConsoleSecurity.IsConsole(Request.Path))
+        {
+            // A browser is sent to the form; 303 turns a form post into a GET of the sign-in page.
+            Response.StatusCode = HttpMethods.IsGet(Request.Method) || HttpMethods.IsHead(Request.Method) ? StatusCodes.Status302Found : StatusCodes.Status303SeeOther;
+            Response.Headers.Location = "/console/signin";
+            return Task.CompletedTask;
+        }
         Response.Headers.WWWAuthenticate = "Bearer realm=\"vedette\"";
         return ApiResults.WriteProblemAsync(Context, StatusCodes.Status401Unauthorized, "Not signed in",
             "Send an API token (Authorization: Bearer vdt_...) or sign in at POST /api/v1/auth/signin.");
@@ -110,6 +117,12 @@ internal sealed class VedetteAuthenticationHandler(
         var detail = enrolOnly
             ? "Your role requires a second factor: enrol TOTP (POST /api/v1/auth/totp/begin) or a passkey first."
             : $"This needs the role {entry?.MinRole?.ToName() ?? "?"} or above.";
+        if (Console.ConsoleSecurity.IsConsole(Request.Path))
+        {
+            return Console.ConsolePages.WriteMessageAsync(Context, StatusCodes.Status403Forbidden, "Not allowed", enrolOnly
+                ? "Your role requires a second factor: enrol TOTP or a passkey (through the API for now) before using the console."
+                : detail);
+        }
         return ApiResults.WriteProblemAsync(Context, StatusCodes.Status403Forbidden, "Not allowed", detail);
     }
 

@@ -1,0 +1,174 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Vedette.Identity;
+using Vedette.Server.Api;
+using Vedette.Server.Auth;
+using Vedette.Storage;
+
+namespace Vedette.Server.Console;
+
+/// <summary>A password verified moments ago, waiting for its second factor on the console's second form.</summary>
+internal sealed record PendingSignIn(Guid UserId, string Name, string Source, IReadOnlyList<string> Methods);
+
+/// <summary>
+/// The console's sign-in: the same <see cref="SignInService"/> as <c>POST /api/v1/auth/signin</c> (throttle, Argon2id,
+/// TOTP or recovery code, audit, session cookie), in two forms. After the password, the server keeps only the user id
+/// under a random key held in an HttpOnly cookie for five minutes; the password itself is never kept.
+/// </summary>
+internal static class ConsoleSignIn
+{
+    public const string PendingCookie = "vedette_signin";
+    private const string PendingPath = "/console/signin";
+
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        routes.MapApi("GET", "/console/signin", (HttpContext context) => SignInForm(context, StatusCodes.Status200OK, null));
+        routes.MapApi("POST", "/console/signin", SignInAsync).AddEndpointFilter(ConsoleSecurity.RequireFormTokenAsync);
+        routes.MapApi("GET", "/console/signin/totp", TotpForm);
+        routes.MapApi("POST", "/console/signin/totp", TotpAsync).AddEndpointFilter(ConsoleSecurity.RequireFormTokenAsync);
+        routes.MapApi("POST", "/console/signout", SignOutAsync).AddEndpointFilter(ConsoleSecurity.RequireFormTokenAsync);
+    }
+
+    private static async Task<IResult> SignInAsync(HttpContext context, SignInService signIn, IIdentityStore identity, Pending<PendingSignIn> pending)
+    {
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var name = form["name"].ToString().Trim();
+        var password = form["password"].ToString();
+        if (name.Length == 0 || password.Length == 0 || password.Length > PasswordPolicy.MaxLength * 4)
+        {
+            return SignInForm(context, StatusCodes.Status400BadRequest, "Enter your user name and password.");
+        }
+        var source = AuthApi.Source(context);
+        var outcome = await signIn.WithPasswordAsync(name, password, code: null, source, context.RequestAborted);
+        if (outcome is SignInOutcome.SecondFactorRequired factor)
+        {
+            var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            if (!pending.TryAdd(key, new PendingSignIn(factor.User.Id, factor.User.Name, source, factor.Methods)))
+            {
+                return ConsolePages.Message(StatusCodes.Status503ServiceUnavailable, "Busy", "Too many sign-ins in progress; try again shortly.");
+            }
+            context.Response.Cookies.Append(PendingCookie, key, PendingCookieOptions(context, TimeSpan.FromMinutes(5)));
+            return Results.Redirect("/console/signin/totp", permanent: false, preserveMethod: false);
+        }
+        return await AnswerAsync(outcome, context, identity, () => SignInForm(context, StatusCodes.Status401Unauthorized,
+            "Sign-in failed: the name or password is wrong, or the account is disabled."));
+    }
+
+    private static IResult TotpForm(HttpContext context, Pending<PendingSignIn> pending)
+    {
+        if (!Peek(context, pending, out var waiting))
+        {
+            return Results.Redirect("/console/signin");
+        }
+        return SecondFactorForm(context, StatusCodes.Status200OK, waiting, null);
+    }
+
+    private static async Task<IResult> TotpAsync(HttpContext context, SignInService signIn, IIdentityStore identity, Pending<PendingSignIn> pending)
+    {
+        var key = context.Request.Cookies[PendingCookie];
+        if (string.IsNullOrEmpty(key) || !pending.TryTake(key, out var waiting) || waiting.Source != AuthApi.Source(context))
+        {
+            return Results.Redirect("/console/signin", permanent: false, preserveMethod: false);
+        }
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var code = form["code"].ToString();
+        var outcome = await signIn.WithSecondFactorAsync(waiting.UserId, waiting.Name, code, waiting.Source, context.RequestAborted);
+        return await AnswerAsync(outcome, context, identity, () =>
+        {
+            // A wrong code may be corrected; the throttle bounds how often.
+            pending.TryAdd(key, waiting);
+            return SecondFactorForm(context, StatusCodes.Status401Unauthorized, waiting, "Sign-in failed: that code is wrong or was used already.");
+        });
+    }
+
+    private static async Task<IResult> SignOutAsync(HttpContext context, IIdentityStore identity, IStore store, TimeProvider time)
+    {
+        await AuthApi.EndSessionAsync(context, identity, store, time);
+        return Results.Redirect("/console/signin", permanent: false, preserveMethod: false);
+    }
+
+    private static async Task<IResult> AnswerAsync(SignInOutcome outcome, HttpContext context, IIdentityStore identity, Func<IResult> failed)
+    {
+        switch (outcome)
+        {
+            case SignInOutcome.Success success:
+                await AuthApi.BeginSessionAsync(success, context, identity);
+                context.Response.Cookies.Delete(PendingCookie, PendingCookieOptions(context, null));
+                return Results.Redirect("/console/queue", permanent: false, preserveMethod: false);
+            case SignInOutcome.Throttled throttled:
+                var seconds = (int)Math.Ceiling(Math.Max(1, throttled.RetryAfter.TotalSeconds));
+                context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                return ConsolePages.Message(StatusCodes.Status429TooManyRequests, "Too many attempts",
+                    $"Too many failed sign-ins; try again in {seconds} s.");
+            default:
+                return failed();
+        }
+    }
+
+    private static IResult SignInForm(HttpContext context, int status, string? error)
+    {
+        var token = ConsoleSecurity.FormToken(context);
+        return ConsolePages.Page(ConsolePages.Layout("Sign in", null, null, html =>
+        {
+            html.M("<section class=\"signin\"><h1>Sign in</h1>");
+            Error(html, error);
+            html.M("<form method=\"post\" action=\"/console/signin\">");
+            ConsolePages.Token(html, token);
+            html.M("<label for=\"name\">User name</label><input id=\"name\" name=\"name\" autocomplete=\"username\" required autofocus>")
+                .M("<label for=\"password\">Password</label><input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>")
+                .M("<button type=\"submit\">Sign in</button></form></section>");
+        }), status);
+    }
+
+    private static IResult SecondFactorForm(HttpContext context, int status, PendingSignIn waiting, string? error)
+    {
+        var token = ConsoleSecurity.FormToken(context);
+        return ConsolePages.Page(ConsolePages.Layout("Second factor", null, null, html =>
+        {
+            html.M("<section class=\"signin\"><h1>Second factor</h1>");
+            Error(html, error);
+            if (!waiting.Methods.Contains("totp") && !waiting.Methods.Contains("recovery-code"))
+            {
+                html.El("p", "This account signs in with a passkey, which the console does not offer yet: use the API's passkey sign-in.");
+            }
+            html.M("<form method=\"post\" action=\"/console/signin/totp\">");
+            ConsolePages.Token(html, token);
+            html.M("<label for=\"code\">Code from your authenticator app, or a recovery code</label>")
+                .M("<input id=\"code\" name=\"code\" autocomplete=\"one-time-code\" inputmode=\"text\" required autofocus>")
+                .M("<button type=\"submit\">Verify</button></form>")
+                .M("<p><a href=\"/console/signin\">Start again</a></p></section>");
+        }), status);
+    }
+
+    private static void Error(HtmlWriter html, string? error)
+    {
+        if (error is not null)
+        {
+            html.M("<p class=\"error\" role=\"alert\">").T(error).M("</p>");
+        }
+    }
+
+    /// <summary>Looks at the pending sign-in without taking it (the form's GET).</summary>
+    private static bool Peek(HttpContext context, Pending<PendingSignIn> pending, out PendingSignIn waiting)
+    {
+        var key = context.Request.Cookies[PendingCookie];
+        if (!string.IsNullOrEmpty(key))
+        {
+            return pending.TryPeek(key, out waiting);
+        }
+        waiting = null!;
+        return false;
+    }
+
+    private static CookieOptions PendingCookieOptions(HttpContext context, TimeSpan? lifetime) => new()
+    {
+        HttpOnly = true,
+        Secure = context.Request.IsHttps,
+        SameSite = SameSiteMode.Strict,
+        Path = PendingPath,
+        MaxAge = lifetime,
+        IsEssential = true,
+    };
+}

@@ -1,0 +1,70 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using OtpNet;
+using Vedette.Identity;
+
+namespace Vedette.Console.Tests;
+
+/// <summary>A user with an enrolled authenticator signs in with password then TOTP code; a wrong code is refused first.</summary>
+[Collection(ConsoleCollection.Name)]
+public sealed class TotpSignInTests(ConsoleHarness harness)
+{
+    private const string UserName = "mfa-analyst";
+    private const string Password = "a second long passphrase for the totp console test";
+
+    [Fact]
+    public async Task A_user_with_totp_is_refused_a_wrong_code_then_signs_in_with_the_current_one()
+    {
+        var secret = await SeedAsync();
+        var page = await harness.Chromium.NewPageAsync(harness.Server.Address);
+        try
+        {
+            await page.GotoAsync("/console/signin");
+            await page.Locator("input[name=name]").FillAsync(UserName);
+            await page.Locator("input[name=password]").FillAsync(Password);
+            await page.Locator("form[action='/console/signin'] button[type=submit]").ClickAsync();
+            await page.WaitForURLAsync(new Regex("/console/signin/totp$"));
+
+            // A well-formed code that matches none of the steps the server accepts (now and one either side).
+            var totp = new OtpNet.Totp(secret, step: 30, mode: OtpHashMode.Sha1, totpSize: 6);
+            var accepted = new HashSet<string>(StringComparer.Ordinal);
+            for (var offset = -2; offset <= 2; offset++)
+            {
+                accepted.Add(totp.ComputeTotp(DateTime.UtcNow.AddSeconds(offset * 30)));
+            }
+            var wrong = Enumerable.Range(0, 1_000_000).Select(n => n.ToString("D6", System.Globalization.CultureInfo.InvariantCulture)).First(code => !accepted.Contains(code));
+
+            await page.Locator("input[name=code]").FillAsync(wrong);
+            var refused = await page.RunAndWaitForResponseAsync(
+                () => page.Locator("form[action='/console/signin/totp'] button[type=submit]").ClickAsync(),
+                response => response.Request.Method == "POST" && response.Url.EndsWith("/console/signin/totp", StringComparison.Ordinal));
+            Assert.Equal(401, refused.Status);
+            Assert.EndsWith("/console/signin/totp", page.Url, StringComparison.Ordinal);
+
+            await page.Locator("input[name=code]").FillAsync(totp.ComputeTotp(DateTime.UtcNow));
+            await page.Locator("form[action='/console/signin/totp'] button[type=submit]").ClickAsync();
+            await page.WaitForURLAsync(new Regex("/console/queue$"));
+            Assert.Contains(UserName, await page.Locator("header .who").InnerTextAsync(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+
+    /// <summary>The user and the enrolment as POST /api/v1/auth/totp/confirm stores them: secret and hashed recovery codes.</summary>
+    private async Task<byte[]> SeedAsync()
+    {
+        var identity = (IIdentityStore)harness.Server.Store;
+        var now = DateTimeOffset.UtcNow;
+        var hash = new PasswordHasher().Hash(Password);
+        Assert.True(await identity.AddUserAsync(new NewUser(Guid.CreateVersion7(), UserName, Role.Analyst, hash, now), CancellationToken.None),
+            $"could not add the user '{UserName}'");
+        var user = await identity.FindUserAsync(UserName, CancellationToken.None);
+        Assert.NotNull(user);
+        var secret = Vedette.Identity.Totp.GenerateSecret();
+        var codes = RecoveryCodes.Generate();
+        Assert.True(await identity.EnableTotpAsync(user.Id, secret, [.. codes.Select(RecoveryCodes.Hash)], now, CancellationToken.None));
+        return secret;
+    }
+}

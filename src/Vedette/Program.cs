@@ -102,6 +102,9 @@ internal static class Program
                 bench.AddCommand<BenchTriageCommand>("triage")
                     .WithDescription("Risk scoring, repeat folding and incident grouping alerts/s on one thread, with the grouper's peak state, next to the Python reference.")
                     .WithExample("bench", "triage", "--alerts", "1000000", "--runs", "3", "--baseline", "../shared/baseline");
+                bench.AddCommand<BenchConsoleCommand>("console")
+                    .WithDescription("The console's queue page and top incident page, server time per request, with N open alerts in a temporary store.")
+                    .WithExample("bench", "console", "--alerts", "100000", "--runs", "20", "--format", "json");
             });
             config.AddBranch("alerts", alerts =>
             {

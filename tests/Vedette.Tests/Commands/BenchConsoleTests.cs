@@ -1,0 +1,28 @@
+using System.Text.Json;
+
+namespace Vedette.Tests.Commands;
+
+public sealed class BenchConsoleTests
+{
+    [Fact]
+    public async Task Bench_console_on_a_small_store_reports_server_time_for_the_queue_and_the_top_incident()
+    {
+        var (exit, stdout, stderr) = await Cli.RunAsync("bench", "console", "--alerts", "2000", "--runs", "3", "--format", "json");
+
+        Assert.True(exit == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var root = json.RootElement;
+        Assert.Equal(2000, root.GetProperty("alerts").GetInt32());
+        Assert.True(root.GetProperty("incidents").GetInt32() > 0);
+        var pages = root.GetProperty("pages").EnumerateArray().ToList();
+        Assert.Equal(["/console/queue", "/console/incidents/{top id}"], pages.Select(p => p.GetProperty("path").GetString()));
+        foreach (var page in pages)
+        {
+            Assert.True(page.GetProperty("rows").GetInt32() > 0, page.ToString());
+            foreach (var figure in new[] { "serverMedianMs", "serverP95Ms", "serverMaxMs", "roundTripMedianMs" })
+            {
+                Assert.True(page.GetProperty(figure).GetDouble() > 0, $"{figure} is {page.GetProperty(figure)}");
+            }
+        }
+    }
+}

@@ -43,15 +43,7 @@ public static class IncidentResume
             {
                 continue;
             }
-            var alerts = new List<Alert>();
-            string? next = null;
-            do
-            {
-                var page = await store.ListAlertsAsync(new AlertQuery { IncidentId = id, Limit = 1000, After = next }, cancellationToken);
-                alerts.AddRange(page.Items);
-                next = page.Next;
-            }
-            while (next is not null);
+            var alerts = await store.AllAlertsAsync(new AlertQuery { IncidentId = id }, cancellationToken);
             grouper.Resume(incident, alerts);
             resumed++;
         }

@@ -93,14 +93,14 @@ internal static class IncidentsApi
             {
                 return ApiResults.NotFound($"no incident {sourceId}");
             }
-            sources.Add((source, await AllAlertsAsync(store, source, ct)));
+            sources.Add((source, await store.AlertsOfAsync(source, ct)));
         }
         var caller = Caller.From(context);
         var now = time.GetUtcNow();
         Regrouping regrouping;
         try
         {
-            regrouping = IncidentRegrouper.Merge(target, sources, await AllAlertsAsync(store, target, ct), Actor.Analyst(caller.Name), now, request.Note, new GroupingOptions());
+            regrouping = IncidentRegrouper.Merge(target, sources, await store.AlertsOfAsync(target, ct), Actor.Analyst(caller.Name), now, request.Note, new GroupingOptions());
         }
         catch (InvalidOperationException ex)
         {
@@ -129,7 +129,7 @@ internal static class IncidentsApi
         Regrouping regrouping;
         try
         {
-            regrouping = IncidentRegrouper.Split(incident, await AllAlertsAsync(store, incident, ct), request.Alerts.ToHashSet(), Guid.CreateVersion7(now),
+            regrouping = IncidentRegrouper.Split(incident, await store.AlertsOfAsync(incident, ct), request.Alerts.ToHashSet(), Guid.CreateVersion7(now),
                 Actor.Analyst(caller.Name), now, request.Note, new GroupingOptions());
         }
         catch (InvalidOperationException ex)
@@ -169,25 +169,5 @@ internal static class IncidentsApi
             writer.WriteNumber("moved", regrouping.Moves.Count);
             writer.WriteEndObject();
         });
-    }
-
-    /// <summary>Every alert of the incident in the order they joined it (as the regrouper expects).</summary>
-    private static async Task<IReadOnlyList<Alert>> AllAlertsAsync(IStore store, Incident incident, CancellationToken ct)
-    {
-        var alerts = new List<Alert>();
-        string? after = null;
-        do
-        {
-            var page = await store.ListAlertsAsync(new AlertQuery { IncidentId = incident.Id, Limit = 1000, After = after }, ct);
-            alerts.AddRange(page.Items);
-            after = page.Next;
-        }
-        while (after is not null);
-        var joined = new Dictionary<Guid, int>(incident.AlertIds.Count);
-        foreach (var alertId in incident.AlertIds)
-        {
-            joined.TryAdd(alertId, joined.Count);
-        }
-        return [.. alerts.OrderBy(a => joined.GetValueOrDefault(a.Id, int.MaxValue))];
     }
 }

@@ -70,7 +70,7 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
         var result = await PipelineRunner.RunAsync(engine, new FileSource(eventsFile, engine.Lines), interactive, "detecting", cancellationToken);
 
         var alerts = await AllAlertsAsync(engine.Store, cancellationToken);
-        var queue = await AllIncidentsAsync(engine.Store, cancellationToken);
+        var queue = await engine.Store.AllIncidentsAsync(new IncidentQuery(), cancellationToken);
         var counts = await engine.Store.CountAsync(cancellationToken);
         var (outcomes, benign) = ScenarioMatcher.Match(simulation.Scenarios, labels, Path.GetFileName(eventsFile), alerts);
 
@@ -108,36 +108,14 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
         File.WriteAllText(Path.Combine(folder, Marker), "This folder was created by `vedette demo`; the demo may replace its store.\n");
     }
 
-    /// <summary>Every incident, in the queue's priority order.</summary>
-    private static async Task<List<Incident>> AllIncidentsAsync(IStore store, CancellationToken cancellationToken)
-    {
-        var all = new List<Incident>();
-        string? after = null;
-        do
-        {
-            var page = await store.ListIncidentsAsync(new IncidentQuery { Limit = 1000, After = after }, cancellationToken);
-            all.AddRange(page.Items);
-            after = page.Next;
-        }
-        while (after is not null);
-        return all;
-    }
-
     private static async Task<List<Alert>> AllAlertsAsync(IStore store, CancellationToken cancellationToken)
     {
         var all = new List<Alert>();
-        string? after = null;
-        do
+        foreach (var listed in await store.AllAlertsAsync(new AlertQuery(), cancellationToken))
         {
-            var page = await store.ListAlertsAsync(new AlertQuery { Limit = 1000, After = after }, cancellationToken);
-            foreach (var listed in page.Items)
-            {
-                // Listings leave the evidence out; judging against the ground truth needs the events behind each alert.
-                all.Add(await store.GetAlertAsync(listed.Id, cancellationToken) ?? listed);
-            }
-            after = page.Next;
+            // Listings leave the evidence out; judging against the ground truth needs the events behind each alert.
+            all.Add(await store.GetAlertAsync(listed.Id, cancellationToken) ?? listed);
         }
-        while (after is not null);
         return all;
     }
 

@@ -186,7 +186,7 @@ internal sealed class IncidentShowCommand : AsyncCommand<ShowSettings>
             await Console.Error.WriteLineAsync($"no incident {settings.Id}");
             return 3;
         }
-        var alerts = await store.ListAlertsAsync(new AlertQuery { IncidentId = incident.Id, Limit = 1000 }, cancellationToken);
+        var alerts = await store.AllAlertsAsync(new AlertQuery { IncidentId = incident.Id }, cancellationToken);
         if (settings.Format == OutputFormat.Json)
         {
             StoreAccess.WriteJson(writer =>
@@ -195,7 +195,7 @@ internal sealed class IncidentShowCommand : AsyncCommand<ShowSettings>
                 writer.WritePropertyName("incident");
                 DomainJson.WriteIncident(writer, incident);
                 writer.WriteStartArray("alerts");
-                foreach (var alert in alerts.Items)
+                foreach (var alert in alerts)
                 {
                     DomainJson.WriteAlert(writer, alert, includeEvidence: false);
                 }
@@ -204,7 +204,7 @@ internal sealed class IncidentShowCommand : AsyncCommand<ShowSettings>
             });
             return 0;
         }
-        Details.Incident(incident, alerts.Items);
+        Details.Incident(incident, alerts);
         return 0;
     }
 }

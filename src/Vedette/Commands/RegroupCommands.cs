@@ -75,10 +75,10 @@ internal sealed class IncidentMergeCommand : AsyncCommand<MergeSettings>
             {
                 return RegroupAccess.NotFound;
             }
-            sources.Add((source, await RegroupAccess.AlertsAsync(store, source, cancellationToken)));
+            sources.Add((source, await store.AlertsOfAsync(source, cancellationToken)));
         }
         var now = TimeProvider.System.GetUtcNow();
-        var regrouping = IncidentRegrouper.Merge(target, sources, await RegroupAccess.AlertsAsync(store, target, cancellationToken), Actor.Analyst(settings.Analyst), now, settings.Note, new GroupingOptions());
+        var regrouping = IncidentRegrouper.Merge(target, sources, await store.AlertsOfAsync(target, cancellationToken), Actor.Analyst(settings.Analyst), now, settings.Note, new GroupingOptions());
         return await RegroupAccess.SaveAsync(store, settings, regrouping, "incident.merge", target.Id, $"merged {string.Join(", ", settings.Sources)} into {target.Id}", cancellationToken);
     }
 }
@@ -93,7 +93,7 @@ internal sealed class IncidentSplitCommand : AsyncCommand<SplitSettings>
         {
             return RegroupAccess.NotFound;
         }
-        var alerts = await RegroupAccess.AlertsAsync(store, incident, cancellationToken);
+        var alerts = await store.AlertsOfAsync(incident, cancellationToken);
         var now = TimeProvider.System.GetUtcNow();
         var regrouping = IncidentRegrouper.Split(incident, alerts, settings.AlertIds, Guid.CreateVersion7(now), Actor.Analyst(settings.Analyst), now, settings.Note, new GroupingOptions());
         return await RegroupAccess.SaveAsync(store, settings, regrouping, "incident.split", incident.Id, $"split {settings.AlertIds.Count} alert(s) into {regrouping.Created!.Id}", cancellationToken);
@@ -114,29 +114,6 @@ internal static class RegroupAccess
             await Console.Error.WriteLineAsync($"vedette: no incident {id}; nothing was changed");
         }
         return incident;
-    }
-
-    /// <summary>
-    /// Every alert of the incident, in the order they joined it (the store lists newest first): a merge appends them
-    /// to the target and a split rebuilds rule lists from them in this order.
-    /// </summary>
-    public static async Task<IReadOnlyList<Alert>> AlertsAsync(IStore store, Incident incident, CancellationToken cancellationToken)
-    {
-        var alerts = new List<Alert>();
-        string? after = null;
-        do
-        {
-            var page = await store.ListAlertsAsync(new AlertQuery { IncidentId = incident.Id, Limit = 1000, After = after }, cancellationToken);
-            alerts.AddRange(page.Items);
-            after = page.Next;
-        }
-        while (after is not null);
-        var joined = new Dictionary<Guid, int>(incident.AlertIds.Count);
-        foreach (var id in incident.AlertIds)
-        {
-            joined.TryAdd(id, joined.Count);
-        }
-        return [.. alerts.OrderBy(a => joined.GetValueOrDefault(a.Id, int.MaxValue))];
     }
 
     public static async Task<int> SaveAsync(IStore store, RegroupSettings settings, Regrouping regrouping, string action, Guid target, string summary, CancellationToken cancellationToken)

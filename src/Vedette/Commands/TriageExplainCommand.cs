@@ -64,7 +64,7 @@ internal sealed class TriageExplainCommand : AsyncCommand<ShowSettings>
     private static async Task ExplainIncidentAsync(IStore store, ShowSettings settings, Incident incident, CancellationToken cancellationToken)
     {
         var (position, open, above) = await PositionAsync(store, incident, cancellationToken);
-        var (members, regrouped) = Members(incident, await RegroupAccess.AlertsAsync(store, incident, cancellationToken));
+        var (members, regrouped) = Members(incident, await store.AlertsOfAsync(incident, cancellationToken));
         var why = position is null
             ? incident.MergedInto is { } target ? $"merged into {target}" : $"not in the queue ({LifecycleNames.ToName(incident.Status)})"
             : $"#{position} of {open}: score {incident.Score}{(above is null ? "" : $"; after {above.Id} ({Order(above, incident)})")}; due {incident.DueAt.ToString("u", CultureInfo.InvariantCulture)} ({incident.Severity.ToName()} SLA)";

@@ -305,6 +305,26 @@ public readonly record struct Observable(ObservableType Type, string Value)
 
 public static class ObservableTypes
 {
+    /// <summary>
+    /// What an analyst types to look something up: "type:value" names the type; a bare value is recognised (address,
+    /// network, hash, URL, e-mail, domain, ASN). Null when it is none of them.
+    /// </summary>
+    public static Observable? ParseQuery(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        if (colon > 0 && !text.Contains("://", StringComparison.Ordinal) && TryParse(text[..colon], out _)
+            && TryParseValue(text[..colon], text[(colon + 1)..], out var typed))
+        {
+            return typed;
+        }
+        if (Observable.TryDetect(text, out var detected))
+        {
+            return detected;
+        }
+        return text.StartsWith("AS", StringComparison.OrdinalIgnoreCase) && Observable.TryParse(ObservableType.Asn, text, out var asn) ? asn : null;
+    }
+
     public static string ToName(ObservableType type) => type switch
     {
         ObservableType.Ipv4 => "ipv4",

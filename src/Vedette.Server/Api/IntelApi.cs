@@ -27,7 +27,7 @@ internal static class IntelApi
             writer.WriteStartArray("items");
             foreach (var value in values)
             {
-                var observable = Parse(value);
+                var observable = ObservableTypes.ParseQuery(value);
                 writer.WriteStartObject();
                 writer.WriteString("value", value);
                 writer.WriteString("type", observable is { } o ? ObservableTypes.ToName(o.Type) : null);
@@ -75,21 +75,5 @@ internal static class IntelApi
             writer.WriteNumber("indicators", snapshot.Count);
             writer.WriteEndObject();
         });
-    }
-
-    /// <summary>"type:value" names the type; a bare value is recognised (address, network, hash, URL, e-mail, domain, ASN).</summary>
-    public static Observable? Parse(string text)
-    {
-        var colon = text.IndexOf(':', StringComparison.Ordinal);
-        if (colon > 0 && !text.Contains("://", StringComparison.Ordinal) && ObservableTypes.TryParse(text[..colon], out _)
-            && ObservableTypes.TryParseValue(text[..colon], text[(colon + 1)..], out var typed))
-        {
-            return typed;
-        }
-        if (Observable.TryDetect(text, out var detected))
-        {
-            return detected;
-        }
-        return text.StartsWith("AS", StringComparison.OrdinalIgnoreCase) && Observable.TryParse(ObservableType.Asn, text, out var asn) ? asn : null;
     }
 }

@@ -155,7 +155,7 @@ internal sealed class IntelLookupCommand : AsyncCommand<IntelLookupSettings>
         var queries = new List<(string Value, Observable? Observable)>();
         foreach (var value in settings.Values)
         {
-            queries.Add((value, IntelOutput.ParseQuery(value)));
+            queries.Add((value, ObservableTypes.ParseQuery(value)));
         }
         await using var store = await StoreAccess.OpenExistingAsync(settings, cancellationToken);
         using var intel = await IntelService.OpenAsync(store, TimeProvider.System, cancellationToken);
@@ -365,21 +365,6 @@ internal sealed class IntelStatsCommand : AsyncCommand<StoreSettings>
 /// <summary>How intel results are written, shared by the intel commands.</summary>
 internal static class IntelOutput
 {
-    /// <summary>"type:value" says the type; a bare value is recognised (address, network, hash, URL, e-mail, domain, ASN).</summary>
-    public static Observable? ParseQuery(string text)
-    {
-        var colon = text.IndexOf(':', StringComparison.Ordinal);
-        if (colon > 0 && !text.Contains("://", StringComparison.Ordinal) && ObservableTypes.TryParse(text[..colon], out _)
-            && ObservableTypes.TryParseValue(text[..colon], text[(colon + 1)..], out var typed))
-        {
-            return typed;
-        }
-        if (Observable.TryDetect(text, out var detected))
-        {
-            return detected;
-        }
-        return text.StartsWith("AS", StringComparison.OrdinalIgnoreCase) && Observable.TryParse(ObservableType.Asn, text, out var asn) ? asn : null;
-    }
 
     public static void WriteMatch(Utf8JsonWriter writer, IntelMatch match)
     {

@@ -38,27 +38,17 @@ public static class RequestBody
 }
 
 /// <summary>A read-only stream that throws <see cref="BodyTooLargeException"/> once more than the cap has been read.</summary>
-internal sealed class CappedStream(Stream inner, long maxBytes) : Stream
+internal sealed class CappedStream(Stream inner, long maxBytes) : ReadOnlyWrapper(inner)
 {
     private long _read;
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
     public override long Position { get => _read; set => throw new NotSupportedException(); }
 
-    public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+    public override int Read(byte[] buffer, int offset, int count) => Count(Inner.Read(buffer, offset, count));
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        Count(await inner.ReadAsync(buffer, cancellationToken));
+        Count(await Inner.ReadAsync(buffer, cancellationToken));
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     private int Count(int read)
     {
@@ -66,24 +56,6 @@ internal sealed class CappedStream(Stream inner, long maxBytes) : Stream
         return _read > maxBytes ? throw new BodyTooLargeException(maxBytes) : read;
     }
 
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            inner.Dispose();
-        }
-        base.Dispose(disposing);
-    }
 }
 
 /// <summary>
@@ -91,16 +63,8 @@ internal sealed class CappedStream(Stream inner, long maxBytes) : Stream
 /// for now" and hands on a partly filled batch; over a network body that would make a batch (and its pooled buffer) per
 /// packet.
 /// </summary>
-internal sealed class FillingStream(Stream inner) : Stream
+internal sealed class FillingStream(Stream inner) : ReadOnlyWrapper(inner)
 {
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override int Read(byte[] buffer, int offset, int count)
@@ -108,7 +72,7 @@ internal sealed class FillingStream(Stream inner) : Stream
         var total = 0;
         while (total < count)
         {
-            var read = inner.Read(buffer, offset + total, count - total);
+            var read = Inner.Read(buffer, offset + total, count - total);
             if (read == 0)
             {
                 break;
@@ -123,7 +87,7 @@ internal sealed class FillingStream(Stream inner) : Stream
         var total = 0;
         while (total < buffer.Length)
         {
-            var read = await inner.ReadAsync(buffer[total..], cancellationToken);
+            var read = await Inner.ReadAsync(buffer[total..], cancellationToken);
             if (read == 0)
             {
                 break;
@@ -132,6 +96,24 @@ internal sealed class FillingStream(Stream inner) : Stream
         }
         return total;
     }
+
+
+}
+
+/// <summary>What the request-body wrappers share: read-only, forward-only, and the wrapped stream disposed with them.</summary>
+internal abstract class ReadOnlyWrapper(Stream inner) : Stream
+{
+    protected Stream Inner { get; } = inner;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public abstract override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default);
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
@@ -150,7 +132,7 @@ internal sealed class FillingStream(Stream inner) : Stream
     {
         if (disposing)
         {
-            inner.Dispose();
+            Inner.Dispose();
         }
         base.Dispose(disposing);
     }

@@ -25,7 +25,26 @@ internal static class IncidentReads
         var filter = new SqlFilter(command)
             .Where("merged_into IS NULL")
             .Where("status = @status", "@status", (int?)query.Status)
-            .Where("severity >= @severity", "@severity", (int?)query.MinSeverity);
+            .Where("severity >= @severity", "@severity", (int?)query.MinSeverity)
+            .Where("EXISTS (SELECT 1 FROM alerts WHERE alerts.incident_id = incidents.id AND alerts.rule_id = @rule)", "@rule", query.RuleId)
+            .Where("last_seen >= @from", "@from", query.From is { } from ? Columns.Time(from) : null)
+            .Where("first_seen < @to", "@to", query.To is { } to ? Columns.Time(to) : null);
+        if (query.Assignee == IncidentQuery.Unassigned)
+        {
+            filter.Where("assignee IS NULL");
+        }
+        else
+        {
+            filter.Where("assignee = @assignee", "@assignee", query.Assignee);
+        }
+        if (!string.IsNullOrWhiteSpace(query.Text))
+        {
+            // Title and entities live in the document only: a scan, acceptable for an analyst's search but not for the queue's default view.
+            filter.Where("""
+                (instr(lower(json_extract(doc, '$.title')), lower(@text)) > 0
+                 OR EXISTS (SELECT 1 FROM json_each(doc, '$.entities') AS e WHERE instr(lower(json_extract(e.value, '$.value')), lower(@text)) > 0))
+                """, "@text", query.Text.Trim());
+        }
         if (query.After is { } after)
         {
             // After the last item shown in (score DESC, due_at, id) order.

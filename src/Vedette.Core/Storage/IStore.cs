@@ -133,9 +133,26 @@ public sealed record IncidentQuery
 
     public Severity? MinSeverity { get; init; }
 
+    /// <summary>Incidents with at least one alert of this rule.</summary>
+    public string? RuleId { get; init; }
+
+    /// <summary>Exact assignee name; <see cref="Unassigned"/> for incidents nobody owns.</summary>
+    public string? Assignee { get; init; }
+
+    /// <summary>Incidents whose activity overlaps [From, To): last seen at or after From, first seen before To.</summary>
+    public DateTimeOffset? From { get; init; }
+
+    public DateTimeOffset? To { get; init; }
+
+    /// <summary>Case-insensitive substring of the title or of an entity's value.</summary>
+    public string? Text { get; init; }
+
     public int Limit { get; init; } = 50;
 
     public string? After { get; init; }
+
+    /// <summary>The <see cref="Assignee"/> value that asks for unassigned incidents.</summary>
+    public const string Unassigned = "-";
 }
 
 /// <summary>How many work items have one status and severity.</summary>

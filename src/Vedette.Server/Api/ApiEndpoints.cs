@@ -98,8 +98,7 @@ public static class ApiEndpoints
 
         // The console (server-rendered pages; anonymous callers of the others are sent to the sign-in form).
         new("GET", "/", null, "Redirect to the console's queue"),
-        new("GET", "/console/assets/console.css", null, "The console's style sheet"),
-        new("GET", "/console/assets/console.js", null, "The console's keyboard navigation script"),
+        new("GET", "/console/assets/{name}", null, "The console's style sheet, scripts and icon"),
         new("GET", "/console/signin", null, "Console sign-in form"),
         new("POST", "/console/signin", null, "Console sign-in with name and password (form)"),
         new("GET", "/console/signin/totp", null, "Console second-factor form, after the password"),
@@ -109,6 +108,12 @@ public static class ApiEndpoints
         new("GET", "/console/incidents/{id}", Role.Viewer, "Console incident page: score breakdown, grouping, alerts"),
         new("POST", "/console/incidents/{id}/acknowledge", Role.Analyst, "Console: acknowledge an incident (form)"),
         new("POST", "/console/incidents/{id}/close", Role.Analyst, "Console: close an incident with a verdict (form)"),
+
+        // Console: account (MFA enrolment, passkeys, recovery codes, sign out everywhere).
+
+        // Console: dashboard.
+
+        // Console: administration.
     ];
 
     /// <summary>True for the console's pages: anonymous callers are redirected to its sign-in form rather than answered 401.</summary>

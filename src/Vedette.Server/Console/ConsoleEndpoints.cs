@@ -14,11 +14,10 @@ internal static class ConsoleEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        var css = Asset("console.css");
-        var js = Asset("console.js");
+        var assets = Assets();
         routes.MapApi("GET", "/", () => Results.Redirect("/console/queue"));
-        routes.MapApi("GET", "/console/assets/console.css", () => Results.Bytes(css, "text/css; charset=utf-8"));
-        routes.MapApi("GET", "/console/assets/console.js", () => Results.Bytes(js, "text/javascript; charset=utf-8"));
+        routes.MapApi("GET", "/console/assets/{name}", (string name) =>
+            assets.TryGetValue(name, out var asset) ? Results.Bytes(asset.Bytes, asset.ContentType) : Results.NotFound());
         ConsoleSignIn.Map(routes);
         routes.MapApi("GET", "/console/queue", QueuePage.ShowAsync);
         routes.MapApi("GET", "/console/incidents/{id}", (string id, HttpContext context, IStore store) =>
@@ -29,18 +28,40 @@ internal static class ConsoleEndpoints
         routes.MapApi("POST", "/console/incidents/{id}/close", (string id, HttpContext context, IStore store, TimeProvider time) =>
             Guid.TryParse(id, out var guid) ? IncidentPage.CloseAsync(guid, context, store, time) : Task.FromResult(NotFound(id)))
             .AddEndpointFilter(ConsoleSecurity.RequireFormTokenAsync);
+        AccountPages.Map(routes);
+        DashboardPage.Map(routes);
+        AdminPages.Map(routes);
     }
 
     private static IResult NotFound(string id) =>
         ConsolePages.Message(StatusCodes.Status404NotFound, "Not found", $"'{id}' is not an incident id.");
 
-    /// <summary>The console's static files are compiled into the assembly: nothing to deploy beside the binary.</summary>
-    private static byte[] Asset(string name)
+    /// <summary>
+    /// The console's static files (Console/Assets/*) are compiled into the assembly: nothing to deploy beside the binary,
+    /// and only those files can be asked for by name.
+    /// </summary>
+    private static Dictionary<string, (byte[] Bytes, string ContentType)> Assets()
     {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Vedette.Server.Console.Assets." + name)
-            ?? throw new InvalidOperationException($"console asset {name} is not embedded in {Assembly.GetExecutingAssembly().GetName().Name}");
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        return copy.ToArray();
+        const string prefix = "Vedette.Server.Console.Assets.";
+        var assembly = Assembly.GetExecutingAssembly();
+        var assets = new Dictionary<string, (byte[], string)>(StringComparer.Ordinal);
+        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)))
+        {
+            var name = resource[prefix.Length..];
+            using var stream = assembly.GetManifestResourceStream(resource)!;
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            assets[name] = (copy.ToArray(), ContentType(name));
+        }
+        return assets;
     }
+
+    private static string ContentType(string name) => Path.GetExtension(name) switch
+    {
+        ".css" => "text/css; charset=utf-8",
+        ".js" => "text/javascript; charset=utf-8",
+        ".svg" => "image/svg+xml",
+        ".png" => "image/png",
+        _ => throw new InvalidOperationException($"console asset {name}: no content type for its extension; add one here"),
+    };
 }

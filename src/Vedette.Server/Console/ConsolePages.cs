@@ -16,12 +16,22 @@ internal static class ConsolePages
         html.M("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
             .M("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
             .M("<title>").T(title).M(" · Vedette</title>")
+            .M("<link rel=\"icon\" href=\"/console/assets/favicon.svg\" type=\"image/svg+xml\">")
             .M("<link rel=\"stylesheet\" href=\"/console/assets/console.css\">")
             .M("<script src=\"/console/assets/console.js\" defer></script>")
             .M("</head><body><header class=\"top\"><a class=\"brand\" href=\"/console/queue\">Vedette</a>");
         if (caller is not null)
         {
-            html.M("<nav aria-label=\"Main\"><a href=\"/console/queue\">Queue</a></nav>")
+            html.M("<nav aria-label=\"Main\"><a href=\"/console/queue\">Queue</a><a href=\"/console/dashboard\">Dashboard</a>");
+            if (caller.Role >= Role.Lead)
+            {
+                html.M("<a href=\"/console/audit\">Audit</a>");
+            }
+            if (caller.Role >= Role.Admin)
+            {
+                html.M("<a href=\"/console/admin\">Administration</a>");
+            }
+            html.M("<a href=\"/console/account\">Account</a></nav>")
                 .M("<div class=\"who\"><span>").T(caller.Name).M(" (").T(caller.Role.ToName()).M(")</span>")
                 .M("<form method=\"post\" action=\"/console/signout\">");
             Token(html, formToken);

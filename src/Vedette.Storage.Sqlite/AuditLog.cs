@@ -58,6 +58,39 @@ internal sealed class AuditLog(SqliteConnection writer) : IDisposable
             """;
         command.Parameters.AddWithValue("@after", afterSequence);
         command.Parameters.AddWithValue("@limit", Paging.Clamp(limit));
+        return await ReadEntriesAsync(command, cancellationToken);
+    }
+
+    /// <summary>
+    /// Newest first, walking the primary key backwards: the filters have no index of their own (the log is
+    /// append-only and written on every analyst action, so it stays lean), and a page stops at its limit.
+    /// </summary>
+    public static async Task<IReadOnlyList<AuditEntry>> SearchAsync(SqliteConnection reader, AuditQuery query, CancellationToken cancellationToken)
+    {
+        using var command = reader.CreateCommand();
+        var filter = new SqlFilter(command)
+            .Where("actor = @actor", "@actor", query.Actor)
+            .Where("target = @target", "@target", query.Target)
+            .Where("sequence < @before", "@before", query.Before);
+        if (query.Action is { } action)
+        {
+            // A prefix ("incident.") matches by range, so that '%' or '_' in it mean nothing special.
+            if (action.EndsWith('.'))
+            {
+                filter.Where("action >= @action", "@action", action).Where("action < @action_end", "@action_end", action[..^1] + "/");
+            }
+            else
+            {
+                filter.Where("action = @action", "@action", action);
+            }
+        }
+        command.CommandText = $"SELECT sequence, at, actor, action, target, details, prev_hash, hash FROM audit{filter} ORDER BY sequence DESC LIMIT @limit";
+        command.Parameters.AddWithValue("@limit", Paging.Clamp(query.Limit));
+        return await ReadEntriesAsync(command, cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<AuditEntry>> ReadEntriesAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
         var entries = new List<AuditEntry>();
         using var rows = await command.ExecuteReaderAsync(cancellationToken);
         while (await rows.ReadAsync(cancellationToken))

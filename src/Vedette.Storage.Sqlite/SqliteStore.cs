@@ -150,6 +150,9 @@ public sealed partial class SqliteStore : IStore, IIdentityStore
     public Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(long afterSequence, int limit, CancellationToken cancellationToken) =>
         ReadAsync(connection => AuditLog.ReadAsync(connection, afterSequence, limit, cancellationToken), cancellationToken);
 
+    public Task<IReadOnlyList<AuditEntry>> SearchAuditAsync(AuditQuery query, CancellationToken cancellationToken) =>
+        ReadAsync(connection => AuditLog.SearchAsync(connection, query, cancellationToken), cancellationToken);
+
     public Task<StoreCounts> CountAsync(CancellationToken cancellationToken) =>
         ReadAsync(connection => CountAsync(connection, cancellationToken), cancellationToken);
 
@@ -170,6 +173,12 @@ public sealed partial class SqliteStore : IStore, IIdentityStore
 
     public Task<IReadOnlyList<RuleAlertCount>> ReadRuleCountsAsync(CancellationToken cancellationToken) =>
         ReadAsync(connection => VerdictReads.CountAsync(connection, cancellationToken), cancellationToken);
+
+    public Task<IReadOnlyList<AlertTiming>> ReadAlertTimingsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        ReadAsync(connection => KpiReads.ReadTimingsAsync(connection, from, to, cancellationToken), cancellationToken);
+
+    public Task<IReadOnlyList<OpenIncident>> ReadOpenIncidentsAsync(CancellationToken cancellationToken) =>
+        ReadAsync(connection => KpiReads.ReadOpenIncidentsAsync(connection, cancellationToken), cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

@@ -53,6 +53,9 @@ public interface IStore : IAsyncDisposable
 
     Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(long afterSequence, int limit, CancellationToken cancellationToken);
 
+    /// <summary>Audit entries matching the query, newest first (the console's audit page, an item's activity).</summary>
+    Task<IReadOnlyList<AuditEntry>> SearchAuditAsync(AuditQuery query, CancellationToken cancellationToken);
+
     Task<StoreCounts> CountAsync(CancellationToken cancellationToken);
 
     /// <summary>Alerts and incidents (merged ones left out) counted by status and severity, for the metrics summary.</summary>
@@ -79,6 +82,15 @@ public interface IStore : IAsyncDisposable
 
     /// <summary>Alerts per rule, for rule statistics.</summary>
     Task<IReadOnlyList<RuleAlertCount>> ReadRuleCountsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The times and outcome of every alert created in [<paramref name="from"/>, <paramref name="to"/>), with those of
+    /// its incident, in no particular order: what the KPIs need and nothing more, read without the alert documents.
+    /// </summary>
+    Task<IReadOnlyList<AlertTiming>> ReadAlertTimingsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+
+    /// <summary>Every incident that is not closed (merged ones left out), with what its age and severity need.</summary>
+    Task<IReadOnlyList<OpenIncident>> ReadOpenIncidentsAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>What the pipeline hands the store in one transaction.</summary>
@@ -126,6 +138,21 @@ public sealed record AlertQuery
     public string? After { get; init; }
 }
 
+/// <summary>Audit filters, each exact; results are newest first, before the sequence <see cref="Before"/> when given.</summary>
+public sealed record AuditQuery
+{
+    public string? Actor { get; init; }
+
+    /// <summary>An action name, or a prefix ending in '.' ("incident." for every incident action).</summary>
+    public string? Action { get; init; }
+
+    public string? Target { get; init; }
+
+    public long? Before { get; init; }
+
+    public int Limit { get; init; } = 50;
+}
+
 /// <summary>Incident filters; results are in priority order: score, then severity, then oldest first.</summary>
 public sealed record IncidentQuery
 {
@@ -163,3 +190,25 @@ public sealed record WorkItemCounts(IReadOnlyList<StatusCount> Alerts, IReadOnly
 
 /// <summary>Rows in the store; <see cref="Suppressed"/> is the part of <see cref="Alerts"/> that suppressions silenced.</summary>
 public sealed record StoreCounts(long Alerts, long Incidents, long Indicators, long AuditEntries, long EvidenceEvents, long Suppressed);
+
+/// <summary>
+/// One alert's times and outcome, and those of the incident it belongs to (null when it has none, or the incident has
+/// not got there): analysts mostly act on incidents, so the KPIs count an alert handled when its incident is.
+/// <see cref="RuleTitle"/> is the title of the rule's newest alert, one string shared by all of the rule's timings.
+/// </summary>
+public sealed record AlertTiming(
+    Guid Id,
+    string RuleId,
+    string RuleTitle,
+    Severity Severity,
+    DateTimeOffset FirstSeen,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? AcknowledgedAt,
+    DateTimeOffset? ClosedAt,
+    Verdict? Verdict,
+    DateTimeOffset? IncidentAcknowledgedAt = null,
+    DateTimeOffset? IncidentClosedAt = null,
+    Verdict? IncidentVerdict = null);
+
+/// <summary>An incident still open: its severity, when Vedette created it, and the time of its first event.</summary>
+public sealed record OpenIncident(Guid Id, Severity Severity, CaseStatus Status, DateTimeOffset CreatedAt, DateTimeOffset FirstSeen);

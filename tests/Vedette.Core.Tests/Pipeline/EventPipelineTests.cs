@@ -169,6 +169,8 @@ public sealed class EventPipelineTests : IAsyncLifetime
 
         public Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(long afterSequence, int limit, CancellationToken cancellationToken) => inner.ReadAuditAsync(afterSequence, limit, cancellationToken);
 
+        public Task<IReadOnlyList<AuditEntry>> SearchAuditAsync(AuditQuery query, CancellationToken cancellationToken) => inner.SearchAuditAsync(query, cancellationToken);
+
         public Task<StoreCounts> CountAsync(CancellationToken cancellationToken) => inner.CountAsync(cancellationToken);
 
         public Task<WorkItemCounts> CountWorkItemsAsync(CancellationToken cancellationToken) => inner.CountWorkItemsAsync(cancellationToken);
@@ -182,6 +184,10 @@ public sealed class EventPipelineTests : IAsyncLifetime
         public Task<IReadOnlyList<RuleVerdict>> ReadVerdictsAsync(DateTimeOffset since, CancellationToken cancellationToken) => inner.ReadVerdictsAsync(since, cancellationToken);
 
         public Task<IReadOnlyList<RuleAlertCount>> ReadRuleCountsAsync(CancellationToken cancellationToken) => inner.ReadRuleCountsAsync(cancellationToken);
+
+        public Task<IReadOnlyList<AlertTiming>> ReadAlertTimingsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) => inner.ReadAlertTimingsAsync(from, to, cancellationToken);
+
+        public Task<IReadOnlyList<OpenIncident>> ReadOpenIncidentsAsync(CancellationToken cancellationToken) => inner.ReadOpenIncidentsAsync(cancellationToken);
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }

@@ -62,13 +62,13 @@ public sealed class Chromium : IAsyncDisposable
         }
     }
 
-    /// <summary>A new context (its own cookies) and page at the console's reference size, 1280×800.</summary>
-    public async Task<IPage> NewPageAsync(Uri baseAddress)
+    /// <summary>A new context (its own cookies) and page at the console's reference size, 1280×800, unless told another.</summary>
+    public async Task<IPage> NewPageAsync(Uri baseAddress, int width = 1280, int height = 800)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = baseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
+            ViewportSize = new ViewportSize { Width = width, Height = height },
         });
         context.SetDefaultTimeout((float)ActionTimeout.TotalMilliseconds);
         context.SetDefaultNavigationTimeout((float)ActionTimeout.TotalMilliseconds);

@@ -45,6 +45,9 @@ public sealed class ConsoleServer : IAsyncDisposable
 
     public IStore Store => _engine.Store;
 
+    /// <summary>The server under the name passkeys are bound to (the same socket as <see cref="Address"/>).</summary>
+    public Uri PasskeyAddress => new($"http://localhost:{Address.Port}");
+
     public static async Task<ConsoleServer> StartAsync(CancellationToken cancellationToken)
     {
         var folder = Path.Combine(Path.GetTempPath(), "vedette-console-tests", Guid.NewGuid().ToString("N"));
@@ -55,7 +58,16 @@ public sealed class ConsoleServer : IAsyncDisposable
             RulePaths = [Repo.Path("rules")],
             MappingsFolder = Repo.Path("mappings"),
         };
-        var options = new ServerOptions { Urls = "http://127.0.0.1:0", HostName = "vedette-console-test" };
+        // WebAuthn takes no IP address as relying party: passkey tests browse http://localhost:PORT, so the port is
+        // chosen before the server starts, to name that origin in the server's options.
+        var port = FreePort();
+        var options = new ServerOptions
+        {
+            Urls = $"http://127.0.0.1:{port}",
+            HostName = "vedette-console-test",
+            PasskeyDomain = "localhost",
+            PasskeyOrigins = [$"http://localhost:{port}"],
+        };
         var (engine, app) = await ServerHost.BuildAsync(engineOptions, options, TimeProvider.System,
             logging => logging.SetMinimumLevel(LogLevel.Warning), cancellationToken);
         await app.StartAsync(cancellationToken);
@@ -103,6 +115,13 @@ public sealed class ConsoleServer : IAsyncDisposable
         {
             throw new InvalidOperationException($"seeding events: {SimulatedEvents} simulated events raised only {incidents.Items.Count} incidents; the queue tests need several");
         }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

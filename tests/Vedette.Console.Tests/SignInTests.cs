@@ -3,25 +3,15 @@ using Microsoft.Playwright;
 
 namespace Vedette.Console.Tests;
 
-/// <summary>An analyst signs in with a password, lands on the queue and opens the top incident: each page photographed.</summary>
+/// <summary>An analyst signs in with a password, lands on the queue and works the top incident: each page photographed.</summary>
 [Collection(ConsoleCollection.Name)]
 public sealed class SignInTests(ConsoleHarness harness)
 {
     [Fact]
-    public async Task An_analyst_signs_in_with_a_password_lands_on_the_queue_and_opens_the_top_incident()
+    public async Task An_analyst_signs_in_lands_on_the_queue_opens_the_top_incident_acknowledges_and_closes_it_and_sees_the_audit_entries()
     {
         var page = await harness.Chromium.NewPageAsync(harness.Server.Address);
-        // Blocked inline script or style (the CSP allows neither) and script failures show up here.
-        var errors = new List<string>();
-        page.Console += (_, message) =>
-        {
-            // Chromium asks for /favicon.ico on its own; the console serves none (yet), which is no page's failure.
-            if (message.Type == "error" && !message.Location.StartsWith(new Uri(harness.Server.Address, "/favicon.ico").ToString(), StringComparison.Ordinal))
-            {
-                errors.Add($"{page.Url}: {message.Text} ({message.Location})");
-            }
-        };
-        page.PageError += (_, error) => errors.Add($"{page.Url}: {error}");
+        var errors = PageErrors.Watch(page);
         try
         {
             var signin = await page.GotoAsync("/console/signin");
@@ -47,6 +37,22 @@ public sealed class SignInTests(ConsoleHarness harness)
 
             Assert.Contains(title, await page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
             await Screenshots.TakeAsync(page, "incident.png");
+
+            // Work it: acknowledge, close with a verdict, and read both in the incident's activity, which is its audit log.
+            var status = page.Locator("dl.facts dd.status");
+            await page.Locator("#ack-note").FillAsync("triaging");
+            await page.Locator("#acknowledge").ClickAsync();
+            await page.WaitForURLAsync(new Regex($"/console/incidents/{id}$"));
+            Assert.Equal("acknowledged", await status.InnerTextAsync());
+            await page.Locator("#verdict").SelectOptionAsync("true-positive");
+            await page.Locator("#close-note").FillAsync("contained on the host");
+            await page.Locator("#close").ClickAsync();
+            await page.WaitForURLAsync(new Regex($"/console/incidents/{id}$"));
+            Assert.Equal("closed (true-positive)", await status.InnerTextAsync());
+            var activity = page.Locator("section[aria-labelledby=activity-h] table.audit tbody tr");
+            var entries = await activity.AllInnerTextsAsync();
+            Assert.Contains(entries, e => e.Contains("incident.acknowledge", StringComparison.Ordinal) && e.Contains(ConsoleServer.AnalystName, StringComparison.Ordinal) && e.Contains("triaging", StringComparison.Ordinal));
+            Assert.Contains(entries, e => e.Contains("incident.close", StringComparison.Ordinal) && e.Contains("true-positive", StringComparison.Ordinal));
             Assert.True(errors.Count == 0, string.Join("\n", errors));
         }
         finally

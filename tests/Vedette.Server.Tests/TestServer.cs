@@ -51,7 +51,8 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>The token of each role's user (named after the role).</summary>
     public Dictionary<Role, string> Tokens { get; } = [];
 
-    public static async Task<TestServer> StartAsync(Func<ServerOptions, ServerOptions>? configure = null, TimeProvider? time = null)
+    /// <param name="extraRulePaths">Rule files or folders loaded after the repository's rules (broken rules, for the load report).</param>
+    public static async Task<TestServer> StartAsync(Func<ServerOptions, ServerOptions>? configure = null, TimeProvider? time = null, IReadOnlyList<string>? extraRulePaths = null)
     {
         time ??= TimeProvider.System;
         var folder = Path.Combine(Path.GetTempPath(), "vedette-server-tests", Guid.NewGuid().ToString("N"));
@@ -62,7 +63,7 @@ public sealed class TestServer : IAsyncDisposable
         var engineOptions = new EngineOptions
         {
             DataFolder = folder,
-            RulePaths = [Repo.Path("rules")],
+            RulePaths = [Repo.Path("rules"), .. extraRulePaths ?? []],
             MappingsFolder = Repo.Path("mappings"),
         };
         var (engine, app) = await ServerHost.BuildAsync(engineOptions, options, time, logging =>

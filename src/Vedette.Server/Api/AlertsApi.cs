@@ -83,6 +83,23 @@ internal static class Filters
         : DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time
         : throw new FormatException($"{name} must be an ISO 8601 time, not '{text}'");
 
+    /// <summary>
+    /// The incident listing's filters from a query string (the API's and the console queue's, so that a queue URL and
+    /// an API URL filter alike): status, severity (minimum), rule, assignee ("-" for nobody), from, to, q (free text).
+    /// </summary>
+    public static IncidentQuery Incidents(IQueryCollection query) => new()
+    {
+        Status = Status(query["status"]),
+        MinSeverity = Severity(query["severity"]),
+        RuleId = Text(query["rule"]),
+        Assignee = Text(query["assignee"]),
+        From = Time(query["from"], "from"),
+        To = Time(query["to"], "to"),
+        Text = Text(query["q"]) is { Length: > 200 } ? throw new FormatException("q may have at most 200 characters") : Text(query["q"]),
+        Limit = Limit(query["limit"]),
+        After = Text(query["after"]),
+    };
+
     public static int Limit(string? value) =>
         Text(value) is not { } text ? DefaultLimit
         : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit is >= 1 and <= MaxLimit ? limit

@@ -98,6 +98,7 @@ public static class ApiEndpoints
 
         // The console (server-rendered pages; anonymous callers of the others are sent to the sign-in form).
         new("GET", "/", null, "Redirect to the console's queue"),
+        new("GET", "/favicon.ico", null, "The console's icon, for browsers that ask for it there"),
         new("GET", "/console/assets/{name}", null, "The console's style sheet, scripts and icon"),
         new("GET", "/console/signin", null, "Console sign-in form"),
         new("POST", "/console/signin", null, "Console sign-in with name and password (form)"),
@@ -106,14 +107,51 @@ public static class ApiEndpoints
         new("POST", "/console/signout", Role.Viewer, "Console sign-out (form)", DuringMfaEnrolment: true),
         new("GET", "/console/queue", Role.Viewer, "Console queue: incidents in priority order, filtered and paged"),
         new("GET", "/console/incidents/{id}", Role.Viewer, "Console incident page: score breakdown, grouping, alerts"),
+        new("POST", "/console/queue/bulk", Role.Analyst, "Console: acknowledge or assign the incidents selected in the queue (form)"),
         new("POST", "/console/incidents/{id}/acknowledge", Role.Analyst, "Console: acknowledge an incident (form)"),
+        new("POST", "/console/incidents/{id}/assign", Role.Analyst, "Console: assign an incident (form)"),
+        new("POST", "/console/incidents/{id}/status", Role.Analyst, "Console: move an incident to a status (form)"),
         new("POST", "/console/incidents/{id}/close", Role.Analyst, "Console: close an incident with a verdict (form)"),
+        new("POST", "/console/incidents/{id}/comment", Role.Analyst, "Console: comment on an incident (form)"),
+        new("POST", "/console/incidents/{id}/merge", Role.SeniorAnalyst, "Console: merge other incidents into this one (form)"),
+        new("POST", "/console/incidents/{id}/split", Role.SeniorAnalyst, "Console: move selected alerts into a new incident (form)"),
+        new("GET", "/console/alerts/{id}", Role.Viewer, "Console alert page: fields, score, intel hits, every event behind it"),
+        new("POST", "/console/alerts/{id}/acknowledge", Role.Analyst, "Console: acknowledge an alert (form)"),
+        new("POST", "/console/alerts/{id}/assign", Role.Analyst, "Console: assign an alert (form)"),
+        new("POST", "/console/alerts/{id}/status", Role.Analyst, "Console: move an alert to a status (form)"),
+        new("POST", "/console/alerts/{id}/close", Role.Analyst, "Console: close an alert with a verdict (form)"),
+        new("POST", "/console/alerts/{id}/comment", Role.Analyst, "Console: comment on an alert (form)"),
+        new("GET", "/console/audit", Role.Lead, "Console audit log: newest first, filtered by actor, action, target"),
 
         // Console: account (MFA enrolment, passkeys, recovery codes, sign out everywhere).
+        new("GET", "/console/account", Role.Viewer, "Console account page: role, second factors, passkeys, sessions", DuringMfaEnrolment: true),
+        new("POST", "/console/account/totp", Role.Viewer, "Console: start TOTP enrolment, QR code and key (form)", DuringMfaEnrolment: true),
+        new("POST", "/console/account/totp/confirm", Role.Viewer, "Console: confirm TOTP enrolment with a code; recovery codes shown once (form)", DuringMfaEnrolment: true),
+        new("POST", "/console/account/passkeys/remove", Role.Viewer, "Console: remove one of the caller's passkeys (form)", DuringMfaEnrolment: true),
+        new("POST", "/console/account/signout-everywhere", Role.Viewer, "Console: end every session of the caller (form)", DuringMfaEnrolment: true),
+        new("POST", "/console/signin/passkey/begin", null, "Console passkey second factor, after the password: assertion options (form token)"),
+        new("POST", "/console/signin/passkey", null, "Console sign-in with a passkey as second factor, after the password (form token)"),
 
         // Console: dashboard.
+        new("GET", "/console/dashboard", Role.Viewer, "Console dashboard: MTTD, MTTA, MTTR, false-positive rate and charts over a time range"),
 
         // Console: administration.
+        new("GET", "/console/admin", Role.Viewer, "Console administration: the sections the caller's role may use"),
+        new("GET", "/console/admin/users", Role.Admin, "Console: users with role, second factors and state"),
+        new("POST", "/console/admin/users", Role.Admin, "Console: create a user (form)"),
+        new("POST", "/console/admin/users/{name}/role", Role.Admin, "Console: change a user's role (form)"),
+        new("POST", "/console/admin/users/{name}/disable", Role.Admin, "Console: disable a user and end their sessions and tokens (form)"),
+        new("POST", "/console/admin/users/{name}/enable", Role.Admin, "Console: enable a disabled user (form)"),
+        new("POST", "/console/admin/users/{name}/reset-mfa", Role.Admin, "Console: remove a user's second factors (form)"),
+        new("GET", "/console/admin/tokens", Role.Admin, "Console: every user's API tokens"),
+        new("POST", "/console/admin/tokens", Role.Admin, "Console: create an API token, shown once (form)"),
+        new("POST", "/console/admin/tokens/{id}/revoke", Role.Admin, "Console: revoke an API token (form)"),
+        new("GET", "/console/admin/suppressions", Role.Viewer, "Console: suppressions with their hits"),
+        new("POST", "/console/admin/suppressions", Role.SeniorAnalyst, "Console: add a suppression (form)"),
+        new("POST", "/console/admin/suppressions/{id}/lift", Role.SeniorAnalyst, "Console: lift a suppression (form)"),
+        new("GET", "/console/admin/feeds", Role.Viewer, "Console: threat-intel feeds with indicators, last refresh and errors"),
+        new("GET", "/console/admin/rules", Role.Viewer, "Console: loaded rules with their status, and the rules that failed to load"),
+        new("POST", "/console/admin/rules/{id}/status", Role.Lead, "Console: enable or disable a rule (form)"),
     ];
 
     /// <summary>True for the console's pages: anonymous callers are redirected to its sign-in form rather than answered 401.</summary>

@@ -83,6 +83,16 @@ internal static class AuthApi
         return Results.NoContent();
     }
 
+    /// <summary>Ends every session of the caller, this one included (audited), and clears its cookie: the API's and the console's.</summary>
+    public static async Task<int> EndEverySessionAsync(HttpContext context, IIdentityStore identity, IStore store, TimeProvider time)
+    {
+        var caller = Caller.From(context);
+        var ended = await identity.RevokeSessionsAsync(caller.UserId, context.RequestAborted);
+        await store.AppendAuditAsync(caller.Name, "auth.signout-everywhere", $"user/{caller.Name}", WorkItemActions.Details(("sessions", ended)), time.GetUtcNow(), context.RequestAborted);
+        SessionCookie.Clear(context.Response);
+        return ended;
+    }
+
     /// <summary>Sets the cookie of a successful sign-in's new session, ending the one the client presented (no fixation).</summary>
     public static async Task BeginSessionAsync(SignInOutcome.Success success, HttpContext context, IIdentityStore identity)
     {
@@ -104,10 +114,7 @@ internal static class AuthApi
 
     private static async Task<IResult> SignOutEverywhereAsync(HttpContext context, IIdentityStore identity, IStore store, TimeProvider time)
     {
-        var caller = Caller.From(context);
-        var ended = await identity.RevokeSessionsAsync(caller.UserId, context.RequestAborted);
-        await store.AppendAuditAsync(caller.Name, "auth.signout-everywhere", $"user/{caller.Name}", WorkItemActions.Details(("sessions", ended)), time.GetUtcNow(), context.RequestAborted);
-        SessionCookie.Clear(context.Response);
+        var ended = await EndEverySessionAsync(context, identity, store, time);
         return ApiResults.Json(writer =>
         {
             writer.WriteStartObject();
@@ -160,70 +167,37 @@ internal static class AuthApi
         return Results.NoContent();
     }
 
-    private static async Task<IResult> BeginTotpAsync(HttpContext context, IIdentityStore identity, Totp totp, Pending<byte[]> enrolments, ServerOptions options)
-    {
-        var caller = Caller.From(context);
-        if (await identity.GetUserAsync(caller.UserId, context.RequestAborted) is not { } user)
+    private static async Task<IResult> BeginTotpAsync(HttpContext context, IIdentityStore identity, Totp totp, Pending<byte[]> enrolments, ServerOptions options) =>
+        await TotpEnrolment.BeginAsync(context, identity, totp, enrolments, options) switch
         {
-            return ApiResults.NotFound("the caller's user is gone");
-        }
-        if (user.TotpEnabled)
-        {
-            return ApiResults.Conflict("TOTP is enrolled already; an admin's reset-mfa removes it before a new enrolment");
-        }
-        var secret = Totp.GenerateSecret();
-        if (!enrolments.TryAdd(caller.UserId.ToString(), secret))
-        {
-            return ApiResults.Problem(StatusCodes.Status503ServiceUnavailable, "Busy", "Too many enrolments in progress; try again shortly.");
-        }
-        // The one time the secret leaves the server: the user must put it into an authenticator.
-        return ApiResults.Json(writer =>
-        {
-            writer.WriteStartObject();
-            writer.WriteString("secret", Totp.ToBase32(secret));
-            writer.WriteString("uri", totp.ProvisioningUri(secret, options.ServerName, user.Name));
-            writer.WriteNumber("digits", totp.Digits);
-            writer.WriteNumber("period", Totp.StepSeconds);
-            writer.WriteEndObject();
-        });
-    }
+            TotpBegun.Started started => ApiResults.Json(writer =>
+            {
+                writer.WriteStartObject();
+                writer.WriteString("secret", started.Secret);
+                writer.WriteString("uri", started.Uri);
+                writer.WriteNumber("digits", started.Digits);
+                writer.WriteNumber("period", started.Period);
+                writer.WriteEndObject();
+            }),
+            TotpBegun.AlreadyEnrolled => ApiResults.Conflict("TOTP is enrolled already; an admin's reset-mfa removes it before a new enrolment"),
+            TotpBegun.Busy => ApiResults.Problem(StatusCodes.Status503ServiceUnavailable, "Busy", "Too many enrolments in progress; try again shortly."),
+            _ => ApiResults.NotFound("the caller's user is gone"),
+        };
 
     private static async Task<IResult> ConfirmTotpAsync(TotpConfirmRequest request, HttpContext context, IIdentityStore identity, Totp totp,
-        Pending<byte[]> enrolments, IStore store, SessionOptions sessions, TimeProvider time)
-    {
-        var caller = Caller.From(context);
-        var ct = context.RequestAborted;
-        var key = caller.UserId.ToString();
-        if (!enrolments.TryTake(key, out var secret))
+        Pending<byte[]> enrolments, IStore store, SessionOptions sessions, TimeProvider time) =>
+        await TotpEnrolment.ConfirmAsync(request.Code, context, identity, totp, enrolments, store, sessions, time) switch
         {
-            return ApiResults.Conflict("no TOTP enrolment in progress (or it expired): POST /api/v1/auth/totp/begin first");
-        }
-        var check = totp.Verify(secret, request.Code, lastAcceptedStep: null);
-        if (check.Outcome != TotpOutcome.Accepted)
-        {
-            enrolments.TryAdd(key, secret);
-            return ApiResults.BadRequest("that code does not match: check the authenticator's clock and try the current code");
-        }
-        var codes = RecoveryCodes.Generate();
-        var now = time.GetUtcNow();
-        await identity.EnableTotpAsync(caller.UserId, secret, [.. codes.Select(RecoveryCodes.Hash)], now, ct);
-        // The enrolment code itself may not sign in afterwards.
-        await identity.TryAcceptTotpStepAsync(caller.UserId, check.Step, ct);
-        await store.AppendAuditAsync(caller.Name, "user.mfa.totp-enrol", $"user/{caller.Name}", WorkItemActions.Details(("recoveryCodes", codes.Count)), now, ct);
-        await ReissueSessionAsync(context, identity, sessions, time);
-        return ApiResults.Json(writer =>
-        {
-            writer.WriteStartObject();
-            writer.WriteStartArray("recoveryCodes");
-            foreach (var code in codes)
+            TotpConfirmed.Enrolled enrolled => ApiResults.Json(writer =>
             {
-                writer.WriteStringValue(code);
-            }
-            writer.WriteEndArray();
-            writer.WriteString("note", "Shown once: keep these codes somewhere safe; each signs in once in place of a TOTP code.");
-            writer.WriteEndObject();
-        });
-    }
+                writer.WriteStartObject();
+                WriteStrings(writer, "recoveryCodes", enrolled.RecoveryCodes);
+                writer.WriteString("note", "Shown once: keep these codes somewhere safe; each signs in once in place of a TOTP code.");
+                writer.WriteEndObject();
+            }),
+            TotpConfirmed.WrongCode => ApiResults.BadRequest("that code does not match: check the authenticator's clock and try the current code"),
+            _ => ApiResults.Conflict("no TOTP enrolment in progress (or it expired): POST /api/v1/auth/totp/begin first"),
+        };
 
     /// <summary>
     /// After a privilege change (MFA enrolled, password changed) the store has ended the user's sessions; a console

@@ -31,20 +31,13 @@ internal static class IncidentsApi
         routes.MapApi("POST", "/api/v1/incidents/{id}/split", SplitAsync);
     }
 
-    /// <summary>GET /api/v1/incidents?status=&amp;severity=(minimum)&amp;limit=&amp;after=, in queue order.</summary>
+    /// <summary>GET /api/v1/incidents?status=&amp;severity=(minimum)&amp;rule=&amp;assignee=&amp;from=&amp;to=&amp;q=&amp;limit=&amp;after=, in queue order.</summary>
     private static async Task<IResult> ListAsync(HttpContext context, IStore store)
     {
         var query = context.Request.Query;
         try
         {
-            var filter = new IncidentQuery
-            {
-                Status = Filters.Status(query["status"]),
-                MinSeverity = Filters.Severity(query["severity"]),
-                Limit = Filters.Limit(query["limit"]),
-                After = Filters.Text(query["after"]),
-            };
-            var page = await store.ListIncidentsAsync(filter, context.RequestAborted);
+            var page = await store.ListIncidentsAsync(Filters.Incidents(query), context.RequestAborted);
             return ApiResults.Page(page.Items, page.Next, DomainJson.WriteIncident);
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException)
@@ -71,27 +64,34 @@ internal static class IncidentsApi
         }
     }
 
-    private static async Task<IResult> MergeAsync(Guid id, MergeRequest request, HttpContext context, IStore store, IncidentFeedback feedback, TimeProvider time)
+    private static async Task<IResult> MergeAsync(Guid id, MergeRequest request, HttpContext context, IStore store, IncidentFeedback feedback, TimeProvider time) =>
+        Answer(await TryMergeAsync(id, request, context, store, feedback, time));
+
+    private static async Task<IResult> SplitAsync(Guid id, SplitRequest request, HttpContext context, IStore store, IncidentFeedback feedback, TimeProvider time) =>
+        Answer(await TrySplitAsync(id, request, context, store, feedback, time));
+
+    /// <summary>Moves every alert of the sources into incident <paramref name="id"/> (the API's and the console's merge).</summary>
+    public static async Task<ActionOutcome> TryMergeAsync(Guid id, MergeRequest request, HttpContext context, IStore store, IncidentFeedback feedback, TimeProvider time)
     {
         var ct = context.RequestAborted;
         if (request.Sources is not { Count: > 0 })
         {
-            return ApiResults.BadRequest("sources must name at least one incident to merge into this one");
+            return ActionOutcome.BadRequest("sources must name at least one incident to merge into this one");
         }
         if (await store.GetIncidentAsync(id, ct) is not { } target)
         {
-            return ApiResults.NotFound($"no incident {id}");
+            return ActionOutcome.NotFound($"no incident {id}");
         }
         if (request.Version is { } read && read != target.Version)
         {
-            return ApiResults.Conflict($"incident {id} changed since version {read} was read: read it again", target.Version);
+            return ActionOutcome.Conflict($"incident {id} changed since version {read} was read: read it again", target.Version);
         }
         var sources = new List<(Incident, IReadOnlyList<Alert>)>();
         foreach (var sourceId in request.Sources)
         {
             if (await store.GetIncidentAsync(sourceId, ct) is not { } source)
             {
-                return ApiResults.NotFound($"no incident {sourceId}");
+                return ActionOutcome.NotFound($"no incident {sourceId}");
             }
             sources.Add((source, await store.AlertsOfAsync(source, ct)));
         }
@@ -104,25 +104,26 @@ internal static class IncidentsApi
         }
         catch (InvalidOperationException ex)
         {
-            return ApiResults.Conflict(ex.Message);
+            return ActionOutcome.Conflict(ex.Message);
         }
         return await SaveAsync(store, feedback, regrouping, caller, "incident.merge", id, $"merged {string.Join(", ", request.Sources)} into {id}", request.Note, now, ct);
     }
 
-    private static async Task<IResult> SplitAsync(Guid id, SplitRequest request, HttpContext context, IStore store, IncidentFeedback feedback, TimeProvider time)
+    /// <summary>Moves some alerts of incident <paramref name="id"/> into a new incident (the API's and the console's split).</summary>
+    public static async Task<ActionOutcome> TrySplitAsync(Guid id, SplitRequest request, HttpContext context, IStore store, IncidentFeedback feedback, TimeProvider time)
     {
         var ct = context.RequestAborted;
         if (request.Alerts is not { Count: > 0 })
         {
-            return ApiResults.BadRequest("alerts must name at least one alert to move into a new incident");
+            return ActionOutcome.BadRequest("alerts must name at least one alert to move into a new incident");
         }
         if (await store.GetIncidentAsync(id, ct) is not { } incident)
         {
-            return ApiResults.NotFound($"no incident {id}");
+            return ActionOutcome.NotFound($"no incident {id}");
         }
         if (request.Version is { } read && read != incident.Version)
         {
-            return ApiResults.Conflict($"incident {id} changed since version {read} was read: read it again", incident.Version);
+            return ActionOutcome.Conflict($"incident {id} changed since version {read} was read: read it again", incident.Version);
         }
         var caller = Caller.From(context);
         var now = time.GetUtcNow();
@@ -134,19 +135,19 @@ internal static class IncidentsApi
         }
         catch (InvalidOperationException ex)
         {
-            return ApiResults.Conflict(ex.Message);
+            return ActionOutcome.Conflict(ex.Message);
         }
         return await SaveAsync(store, feedback, regrouping, caller, "incident.split", id, $"split {request.Alerts.Count} alert(s) into {regrouping.Created!.Id}", request.Note, now, ct);
     }
 
-    private static async Task<IResult> SaveAsync(IStore store, IncidentFeedback feedback, Regrouping regrouping, Caller caller, string action, Guid target, string summary, string? note, DateTimeOffset at, CancellationToken ct)
+    private static async Task<ActionOutcome> SaveAsync(IStore store, IncidentFeedback feedback, Regrouping regrouping, Caller caller, string action, Guid target, string summary, string? note, DateTimeOffset at, CancellationToken ct)
     {
         var result = await store.RegroupAsync(regrouping, ct);
         if (result != UpdateResult.Updated)
         {
             return result == UpdateResult.Conflict
-                ? ApiResults.Conflict("someone changed one of these incidents meanwhile; nothing was changed: read them again and retry")
-                : ApiResults.NotFound("one of these incidents is gone; nothing was changed");
+                ? ActionOutcome.Conflict("someone changed one of these incidents meanwhile; nothing was changed: read them again and retry")
+                : ActionOutcome.NotFound("one of these incidents is gone; nothing was changed");
         }
         // The running grouper's copies of these incidents are out of date now: it must not add alerts to them, nor write
         // snapshots that would undo the move.
@@ -156,18 +157,22 @@ internal static class IncidentsApi
         }
         await store.AppendAuditAsync(caller.Name, action, $"incident/{target}",
             WorkItemActions.Details(("summary", summary), ("note", note), ("moved", regrouping.Moves.Count)), at, ct);
-        return ApiResults.Json(writer =>
+        return new ActionOutcome.Regrouped(regrouping, action);
+    }
+
+    private static IResult Answer(ActionOutcome outcome) => outcome is ActionOutcome.Regrouped done
+        ? ApiResults.Json(writer =>
         {
             writer.WriteStartObject();
-            writer.WriteString("action", action);
+            writer.WriteString("action", done.Action);
             writer.WriteStartArray("incidents");
-            foreach (var incident in regrouping.Changed.Append(regrouping.Created).OfType<Incident>())
+            foreach (var incident in done.Regrouping.Changed.Append(done.Regrouping.Created).OfType<Incident>())
             {
                 DomainJson.WriteIncident(writer, incident);
             }
             writer.WriteEndArray();
-            writer.WriteNumber("moved", regrouping.Moves.Count);
+            writer.WriteNumber("moved", done.Regrouping.Moves.Count);
             writer.WriteEndObject();
-        });
-    }
+        })
+        : WorkItemActions.Answer(WorkKind.Incidents, outcome);
 }

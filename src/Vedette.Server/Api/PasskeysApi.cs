@@ -116,12 +116,10 @@ internal static class PasskeysApi
                 return ApiResults.BadRequest($"the body is not JSON: {ex.Message}");
             }
         }
-        var allowed = new List<PublicKeyCredentialDescriptor>();
-        if (name is not null && UserNames.Validate(name) is null && await identity.FindUserAsync(name, ct) is { } user)
-        {
-            allowed.AddRange((await identity.ListPasskeysAsync(user.Id, ct)).Select(c => new PublicKeyCredentialDescriptor(c.CredentialId)));
-        }
-        var options = fido.GetAssertionOptions(new GetAssertionOptionsParams { AllowedCredentials = allowed, UserVerification = UserVerificationRequirement.Preferred });
+        var allowed = name is not null && UserNames.Validate(name) is null && await identity.FindUserAsync(name, ct) is { } user
+            ? await identity.ListPasskeysAsync(user.Id, ct)
+            : [];
+        var options = AssertionOptionsFor(fido, allowed);
         var ceremony = Secrets.Random(16);
         if (!ceremonies.Assertions.TryAdd(ceremony, options))
         {
@@ -173,25 +171,12 @@ internal static class PasskeysApi
         {
             return await AuthApi.AnswerAsync(await signIn.FailAsync(account, source, "unknown-passkey", "passkey", null, ct), context, identity);
         }
-        VerifyAssertionResult result;
-        try
-        {
-            result = await fido.MakeAssertionAsync(new MakeAssertionParams
-            {
-                AssertionResponse = raw,
-                OriginalOptions = options,
-                StoredPublicKey = credential.PublicKey,
-                StoredSignatureCounter = (uint)credential.SignCount,
-                IsUserHandleOwnerOfCredentialIdCallback = (args, _) =>
-                    Task.FromResult(args.UserHandle.AsSpan().SequenceEqual(credential.UserHandle) && args.CredentialId.AsSpan().SequenceEqual(credential.CredentialId)),
-            }, ct);
-        }
-        catch (Exception ex) when (ex is Fido2VerificationException or ArgumentException or InvalidOperationException)
+        var check = await VerifyAssertionAsync(raw, options, credential, fido, identity, time, ct);
+        if (check == PasskeyCheck.Failed)
         {
             return await AuthApi.AnswerAsync(await signIn.FailAsync(user.Name, source, "bad-passkey", "passkey", user.Name, ct), context, identity);
         }
-        await identity.RecordPasskeyUseAsync(credential.CredentialId, result.SignCount, result.IsBackedUp, time.GetUtcNow(), ct);
-        var userVerified = raw.Response.AuthenticatorData is { Length: > 32 } data && (data[32] & UserVerifiedFlag) != 0;
+        var userVerified = check == PasskeyCheck.UserVerified;
         UserCredentials? credentials;
         if (userVerified)
         {
@@ -219,10 +204,54 @@ internal static class PasskeysApi
         return await AuthApi.AnswerAsync(await signIn.CompleteAsync(credentials!, source, userVerified ? "passkey" : "password+passkey", ct), context, identity);
     }
 
-    private static T Deserialize<T>(JsonElement body, string property) =>
+    /// <summary>
+    /// Verifies an assertion against the stored passkey (signature, challenge, origin, owner of the handle) and records
+    /// the use; says whether the authenticator also verified the user (PIN or biometric).
+    /// </summary>
+    internal static async Task<PasskeyCheck> VerifyAssertionAsync(AuthenticatorAssertionRawResponse raw, AssertionOptions options, PasskeyCredential credential,
+        IFido2 fido, IIdentityStore identity, TimeProvider time, CancellationToken ct)
+    {
+        VerifyAssertionResult result;
+        try
+        {
+            result = await fido.MakeAssertionAsync(new MakeAssertionParams
+            {
+                AssertionResponse = raw,
+                OriginalOptions = options,
+                StoredPublicKey = credential.PublicKey,
+                StoredSignatureCounter = (uint)credential.SignCount,
+                IsUserHandleOwnerOfCredentialIdCallback = (args, _) =>
+                    Task.FromResult(args.UserHandle.AsSpan().SequenceEqual(credential.UserHandle) && args.CredentialId.AsSpan().SequenceEqual(credential.CredentialId)),
+            }, ct);
+        }
+        catch (Exception ex) when (ex is Fido2VerificationException or ArgumentException or InvalidOperationException)
+        {
+            return PasskeyCheck.Failed;
+        }
+        await identity.RecordPasskeyUseAsync(credential.CredentialId, result.SignCount, result.IsBackedUp, time.GetUtcNow(), ct);
+        return raw.Response.AuthenticatorData is { Length: > 32 } data && (data[32] & UserVerifiedFlag) != 0 ? PasskeyCheck.UserVerified : PasskeyCheck.Present;
+    }
+
+    /// <summary>Assertion options that name these passkeys (none: any discoverable credential of this site).</summary>
+    internal static AssertionOptions AssertionOptionsFor(IFido2 fido, IEnumerable<PasskeyCredential> passkeys) =>
+        fido.GetAssertionOptions(new GetAssertionOptionsParams
+        {
+            AllowedCredentials = [.. passkeys.Select(c => new PublicKeyCredentialDescriptor(c.CredentialId))],
+            UserVerification = UserVerificationRequirement.Preferred,
+        });
+
+    internal static T Deserialize<T>(JsonElement body, string property) =>
         body.ValueKind == JsonValueKind.Object && body.TryGetProperty(property, out var value)
             ? JsonSerializer.Deserialize<T>(value.GetRawText()) ?? throw new FormatException($"'{property}' is empty")
             : throw new FormatException($"the body needs '{property}'");
+}
+
+/// <summary>What an assertion proved: nothing, the user's presence with the passkey, or also the user (PIN or biometric).</summary>
+internal enum PasskeyCheck
+{
+    Failed,
+    Present,
+    UserVerified,
 }
 
 /// <summary>Passkey challenges awaiting the authenticator's answer.</summary>

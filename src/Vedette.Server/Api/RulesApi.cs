@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Vedette.Detection;
+using Vedette.Detection.Rules;
 using Vedette.Domain;
 using Vedette.Server.Auth;
 using Vedette.Storage;
@@ -28,7 +29,7 @@ internal static class RulesApi
     private static async Task<IResult> ListAsync(HttpContext context, RuleSet rules, IStore store, TimeProvider time)
     {
         var disabled = await DisabledAsync(store, time.GetUtcNow(), context.RequestAborted);
-        var listed = rules.Rules.OrderBy(r => r.Meta.Title, StringComparer.OrdinalIgnoreCase).ThenBy(r => r.Meta.Id, StringComparer.Ordinal).ToList();
+        var listed = Ordered(rules);
         return ApiResults.Json(writer =>
         {
             writer.WriteStartObject();
@@ -40,6 +41,12 @@ internal static class RulesApi
             writer.WriteEndArray();
             writer.WriteNull("next");
             writer.WriteNumber("failedToLoad", rules.Errors.Count);
+            writer.WriteStartArray("failed");
+            foreach (var error in rules.Errors)
+            {
+                WriteFailure(writer, error);
+            }
+            writer.WriteEndArray();
             writer.WriteEndObject();
         });
     }
@@ -56,9 +63,24 @@ internal static class RulesApi
 
     private static async Task<IResult> SetStatusAsync(string id, RuleStatusRequest request, HttpContext context, RuleSet rules, IStore store, ActiveSuppressions active, TimeProvider time)
     {
+        var outcome = await TrySetStatusAsync(id, request, context, rules, store, active, time);
+        if (outcome.Value is not { } rule)
+        {
+            return outcome.Refused!.ToProblem();
+        }
+        var disabled = await DisabledAsync(store, time.GetUtcNow(), context.RequestAborted);
+        return ApiResults.Json(writer => Write(writer, rule, disabled));
+    }
+
+    /// <summary>
+    /// Disables a rule (a rule-wide suppression recording who and why) or enables it (every such suppression lifted);
+    /// audited, and the pipeline's suppression set swapped. Asking for the status a rule has already changes nothing.
+    /// </summary>
+    public static async Task<Outcome<LoadedRule>> TrySetStatusAsync(string id, RuleStatusRequest request, HttpContext context, RuleSet rules, IStore store, ActiveSuppressions active, TimeProvider time)
+    {
         if (Find(rules, id) is not { } rule)
         {
-            return ApiResults.NotFound($"no rule {id}");
+            return Refusal.NotFound($"no rule {id}");
         }
         var enable = request.Status?.ToLowerInvariant() switch
         {
@@ -68,7 +90,7 @@ internal static class RulesApi
         };
         if (enable is null)
         {
-            return ApiResults.BadRequest($"status must be enabled or disabled, not '{request.Status}'");
+            return Refusal.BadRequest($"status must be enabled or disabled, not '{request.Status}'");
         }
         var caller = Caller.From(context);
         var now = time.GetUtcNow();
@@ -94,15 +116,18 @@ internal static class RulesApi
                 WorkItemActions.Details(("reason", request.Reason), ("suppression", suppression.Id)), now, ct);
         }
         await SuppressionsApi.ReloadAsync(store, active, ct);
-        var disabled = await DisabledAsync(store, now, ct);
-        return ApiResults.Json(writer => Write(writer, rule, disabled));
+        return rule;
     }
+
+    /// <summary>The loaded rules in the order every listing shows them: by title, then id.</summary>
+    public static List<LoadedRule> Ordered(RuleSet rules) =>
+        rules.Rules.OrderBy(r => r.Meta.Title, StringComparer.OrdinalIgnoreCase).ThenBy(r => r.Meta.Id, StringComparer.Ordinal).ToList();
 
     private static LoadedRule? Find(RuleSet rules, string id) =>
         rules.Rules.FirstOrDefault(r => string.Equals(r.Meta.Id, id, StringComparison.OrdinalIgnoreCase) || string.Equals(r.Meta.Name, id, StringComparison.Ordinal));
 
     /// <summary>Active suppressions that silence a whole rule (no entity, no fields), by rule id.</summary>
-    private static async Task<Dictionary<string, List<Suppression>>> DisabledAsync(IStore store, DateTimeOffset now, CancellationToken ct)
+    public static async Task<Dictionary<string, List<Suppression>>> DisabledAsync(IStore store, DateTimeOffset now, CancellationToken ct)
     {
         var disabled = new Dictionary<string, List<Suppression>>(StringComparer.Ordinal);
         foreach (var suppression in await store.ListSuppressionsAsync(includeRemoved: false, ct))
@@ -117,6 +142,17 @@ internal static class RulesApi
             }
         }
         return disabled;
+    }
+
+    /// <summary>A rule that failed to load: where (file and line; 0 when the whole file failed) and why.</summary>
+    private static void WriteFailure(Utf8JsonWriter writer, RuleLoadError error)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("file", error.Source.File);
+        writer.WriteNumber("line", error.Source.Line);
+        writer.WriteString("ruleId", error.RuleId);
+        writer.WriteString("reason", error.Reason);
+        writer.WriteEndObject();
     }
 
     private static void Write(Utf8JsonWriter writer, LoadedRule rule, Dictionary<string, List<Suppression>> disabled)

@@ -28,8 +28,20 @@ internal static class SuppressionsApi
 
     private static async Task<IResult> AddAsync(SuppressionRequest request, HttpContext context, IStore store, ActiveSuppressions active, TimeProvider time)
     {
-        var caller = Caller.From(context);
         var now = time.GetUtcNow();
+        return (await TryAddAsync(request, context, store, active, now)).Answer(added => ApiResults.Json(writer => Write(writer, added, now), StatusCodes.Status201Created));
+    }
+
+    private static async Task<IResult> RemoveAsync(Guid id, HttpContext context, IStore store, ActiveSuppressions active, TimeProvider time)
+    {
+        var now = time.GetUtcNow();
+        return (await TryRemoveAsync(id, context, store, active, now)).Answer(removed => ApiResults.Json(writer => Write(writer, removed, now)));
+    }
+
+    /// <summary>Adds a suppression, audits it and swaps the pipeline's set; a request it cannot read is refused (400).</summary>
+    public static async Task<Outcome<Suppression>> TryAddAsync(SuppressionRequest request, HttpContext context, IStore store, ActiveSuppressions active, DateTimeOffset now)
+    {
+        var caller = Caller.From(context);
         Suppression suppression;
         try
         {
@@ -39,31 +51,31 @@ internal static class SuppressionsApi
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException)
         {
-            return ApiResults.BadRequest(ex.Message);
+            return Refusal.BadRequest(ex.Message);
         }
         await store.AddSuppressionAsync(suppression, context.RequestAborted);
         await store.AppendAuditAsync(caller.Name, "suppression.add", Target(suppression), Json(suppression, now), now, context.RequestAborted);
         await ReloadAsync(store, active, context.RequestAborted);
-        return ApiResults.Json(writer => Write(writer, suppression, now), StatusCodes.Status201Created);
+        return suppression;
     }
 
-    private static async Task<IResult> RemoveAsync(Guid id, HttpContext context, IStore store, ActiveSuppressions active, TimeProvider time)
+    /// <summary>Lifts a suppression, audits it and swaps the pipeline's set; the result is the suppression as lifted.</summary>
+    public static async Task<Outcome<Suppression>> TryRemoveAsync(Guid id, HttpContext context, IStore store, ActiveSuppressions active, DateTimeOffset now)
     {
         var caller = Caller.From(context);
-        var now = time.GetUtcNow();
         var existing = (await store.ListSuppressionsAsync(includeRemoved: true, context.RequestAborted)).FirstOrDefault(s => s.Id == id);
         if (existing is null)
         {
-            return ApiResults.NotFound($"no suppression {id}");
+            return Refusal.NotFound($"no suppression {id}");
         }
         if (!await store.RemoveSuppressionAsync(id, caller.Name, now, context.RequestAborted))
         {
-            return ApiResults.Conflict($"suppression {id} was already removed by {existing.RemovedBy} at {existing.RemovedAt:u}");
+            return Refusal.Conflict($"suppression {id} was already removed by {existing.RemovedBy} at {existing.RemovedAt:u}");
         }
         var removed = existing with { RemovedAt = now, RemovedBy = caller.Name };
         await store.AppendAuditAsync(caller.Name, "suppression.remove", Target(removed), Json(removed, now), now, context.RequestAborted);
         await ReloadAsync(store, active, context.RequestAborted);
-        return ApiResults.Json(writer => Write(writer, removed, now));
+        return removed;
     }
 
     /// <summary>The pipeline reads suppressions without locks from the set swapped in here.</summary>

@@ -49,16 +49,32 @@ internal static class UsersApi
         return ApiResults.Page(users, null, WriteUser);
     }
 
-    private static async Task<IResult> AddAsync(NewUserRequest request, HttpContext context, IIdentityStore identity, PasswordPolicy policy, PasswordHasher hasher, IStore store, TimeProvider time)
+    private static async Task<IResult> AddAsync(NewUserRequest request, HttpContext context, IIdentityStore identity, PasswordPolicy policy, PasswordHasher hasher, IStore store, TimeProvider time) =>
+        (await TryAddAsync(request, context, identity, policy, hasher, store, time)).Answer(user => ApiResults.Json(writer => WriteUser(writer, user), StatusCodes.Status201Created));
+
+    private static async Task<IResult> SetRoleAsync(string name, RoleRequest request, HttpContext context, IIdentityStore identity, IStore store, TimeProvider time) =>
+        Answer(await TrySetRoleAsync(name, request.Role, context, identity, store, time));
+
+    private static async Task<IResult> SetDisabledAsync(string name, bool disabled, HttpContext context, IIdentityStore identity, IStore store, TimeProvider time) =>
+        Answer(await TrySetDisabledAsync(name, disabled, context, identity, store, time));
+
+    private static async Task<IResult> ResetMfaAsync(string name, HttpContext context, IIdentityStore identity, IStore store, TimeProvider time) =>
+        Answer(await TryResetMfaAsync(name, context, identity, store, time));
+
+    private static IResult Answer(Outcome<UserSummary> outcome) => outcome.Answer(user => ApiResults.Json(writer => WriteUser(writer, user)));
+
+    public static string RoleChoices { get; } = string.Join(", ", Roles.All.Select(r => r.ToName()));
+
+    public static async Task<Outcome<UserSummary>> TryAddAsync(NewUserRequest request, HttpContext context, IIdentityStore identity, PasswordPolicy policy, PasswordHasher hasher, IStore store, TimeProvider time)
     {
         var ct = context.RequestAborted;
         if (UserNames.Validate(request.Name) is { } nameProblem)
         {
-            return ApiResults.BadRequest(nameProblem);
+            return Refusal.BadRequest(nameProblem);
         }
         if (!Roles.TryParse(request.Role, out var role))
         {
-            return ApiResults.BadRequest($"role must be one of {string.Join(", ", Roles.All.Select(r => r.ToName()))}");
+            return Refusal.BadRequest($"role must be one of {RoleChoices}");
         }
         string? hash = null;
         if (request.Password is not null)
@@ -67,70 +83,67 @@ internal static class UsersApi
             var verdict = await policy.CheckAsync(request.Password, request.Name, hasMfa: false, ct);
             if (!verdict.Accepted)
             {
-                return ApiResults.BadRequest($"the password is refused: {verdict.Reason}");
+                return Refusal.BadRequest($"the password is refused: {verdict.Reason}");
             }
             hash = hasher.Hash(request.Password);
         }
         var now = time.GetUtcNow();
         if (!await identity.AddUserAsync(new NewUser(Guid.CreateVersion7(now), request.Name, role, hash, now), ct))
         {
-            return ApiResults.Conflict($"a user named '{request.Name}' exists already");
+            return Refusal.Conflict($"a user named '{request.Name}' exists already");
         }
         var caller = Caller.From(context);
         await store.AppendAuditAsync(caller.Name, "user.add", $"user/{request.Name}", WorkItemActions.Details(("role", role.ToName()), ("password", hash is not null)), now, ct);
-        var user = (await identity.FindUserAsync(request.Name, ct))!;
-        return ApiResults.Json(writer => WriteUser(writer, user), StatusCodes.Status201Created);
+        return (await identity.FindUserAsync(request.Name, ct))!;
     }
 
-    private static async Task<IResult> SetRoleAsync(string name, RoleRequest request, HttpContext context, IIdentityStore identity, IStore store, TimeProvider time)
+    public static async Task<Outcome<UserSummary>> TrySetRoleAsync(string name, string? roleName, HttpContext context, IIdentityStore identity, IStore store, TimeProvider time)
     {
         var ct = context.RequestAborted;
-        if (!Roles.TryParse(request.Role, out var role))
+        if (!Roles.TryParse(roleName, out var role))
         {
-            return ApiResults.BadRequest($"role must be one of {string.Join(", ", Roles.All.Select(r => r.ToName()))}");
+            return Refusal.BadRequest($"role must be one of {RoleChoices}");
         }
         if (await identity.FindUserAsync(name, ct) is not { } user)
         {
-            return ApiResults.NotFound($"no user {name}");
+            return Refusal.NotFound($"no user {name}");
         }
         var now = time.GetUtcNow();
         await identity.SetRoleAsync(user.Id, role, now, ct);
         await store.AppendAuditAsync(Caller.From(context).Name, "user.role", $"user/{user.Name}",
             WorkItemActions.Details(("from", user.Role.ToName()), ("to", role.ToName())), now, ct);
-        var updated = await identity.GetUserAsync(user.Id, ct);
-        return ApiResults.Json(writer => WriteUser(writer, updated!));
+        return (await identity.GetUserAsync(user.Id, ct))!;
     }
 
-    private static async Task<IResult> SetDisabledAsync(string name, bool disabled, HttpContext context, IIdentityStore identity, IStore store, TimeProvider time)
+    /// <summary>Disabling ends the user's sessions (new security stamp) and makes their tokens fail (the user is checked on every request).</summary>
+    public static async Task<Outcome<UserSummary>> TrySetDisabledAsync(string name, bool disabled, HttpContext context, IIdentityStore identity, IStore store, TimeProvider time)
     {
         var ct = context.RequestAborted;
         if (await identity.FindUserAsync(name, ct) is not { } user)
         {
-            return ApiResults.NotFound($"no user {name}");
+            return Refusal.NotFound($"no user {name}");
         }
         var caller = Caller.From(context);
         if (disabled && user.Id == caller.UserId)
         {
-            return ApiResults.Conflict("an admin cannot disable themselves");
+            return Refusal.Conflict("an admin cannot disable themselves");
         }
         var now = time.GetUtcNow();
         await identity.SetDisabledAsync(user.Id, disabled, now, ct);
         await store.AppendAuditAsync(caller.Name, disabled ? "user.disable" : "user.enable", $"user/{user.Name}", "{}", now, ct);
-        var updated = await identity.GetUserAsync(user.Id, ct);
-        return ApiResults.Json(writer => WriteUser(writer, updated!));
+        return (await identity.GetUserAsync(user.Id, ct))!;
     }
 
-    private static async Task<IResult> ResetMfaAsync(string name, HttpContext context, IIdentityStore identity, IStore store, TimeProvider time)
+    public static async Task<Outcome<UserSummary>> TryResetMfaAsync(string name, HttpContext context, IIdentityStore identity, IStore store, TimeProvider time)
     {
         var ct = context.RequestAborted;
         if (await identity.FindUserAsync(name, ct) is not { } user)
         {
-            return ApiResults.NotFound($"no user {name}");
+            return Refusal.NotFound($"no user {name}");
         }
         var now = time.GetUtcNow();
         await identity.ResetMfaAsync(user.Id, now, ct);
         await store.AppendAuditAsync(Caller.From(context).Name, "user.mfa.reset", $"user/{user.Name}", "{}", now, ct);
-        var updated = await identity.GetUserAsync(user.Id, ct);
-        return ApiResults.Json(writer => WriteUser(writer, updated!));
+        return (await identity.GetUserAsync(user.Id, ct))!;
     }
 }

@@ -30,12 +30,20 @@ internal sealed record WorkKind(
     public string Target(Guid id) => $"{Name}/{id}";
 }
 
+/// <summary>A comment on an alert or incident (kept as an audit entry).</summary>
+internal sealed record Comment(long Sequence, DateTimeOffset At, string Author, string Text);
+
 /// <summary>What an analyst action came to: the item as saved, or why nothing was saved (as an HTTP status).</summary>
 internal abstract record ActionOutcome
 {
     public sealed record Done(WorkItem Item) : ActionOutcome;
 
     public sealed record Refused(int Status, string Detail, int? CurrentVersion = null) : ActionOutcome;
+
+    public sealed record Commented(Comment Comment) : ActionOutcome;
+
+    /// <summary>A merge or split saved: the incidents it changed and the one it created.</summary>
+    public sealed record Regrouped(Regrouping Regrouping, string Action) : ActionOutcome;
 
     public static ActionOutcome BadRequest(string detail) => new Refused(StatusCodes.Status400BadRequest, detail);
 
@@ -52,6 +60,9 @@ internal static class WorkItemActions
 {
     public const int MaxNoteLength = 4000;
 
+    /// <summary>Comments listed per item: the newest ones, a page's worth.</summary>
+    private const int MaxComments = 500;
+
     public static async Task<IResult> AcknowledgeAsync(WorkKind kind, Guid id, ActionRequest? request, HttpContext context, IStore store, TimeProvider time) =>
         Answer(kind, await TryAcknowledgeAsync(kind, id, request, context, store, time));
 
@@ -65,6 +76,7 @@ internal static class WorkItemActions
     public static IResult Answer(WorkKind kind, ActionOutcome outcome) => outcome switch
     {
         ActionOutcome.Done done => ApiResults.Json(writer => kind.Write(writer, done.Item)),
+        ActionOutcome.Commented commented => ApiResults.Json(writer => WriteComment(writer, commented.Comment), StatusCodes.Status201Created),
         ActionOutcome.Refused { Status: StatusCodes.Status404NotFound } refused => ApiResults.NotFound(refused.Detail),
         ActionOutcome.Refused { Status: StatusCodes.Status409Conflict } refused => ApiResults.Conflict(refused.Detail, refused.CurrentVersion),
         ActionOutcome.Refused refused => ApiResults.BadRequest(refused.Detail),
@@ -126,20 +138,23 @@ internal static class WorkItemActions
     }
 
     /// <summary>Comments are kept in the audit log (append-only, chained) with the item as target.</summary>
-    public static async Task<IResult> CommentAsync(WorkKind kind, Guid id, CommentRequest request, HttpContext context, IStore store, TimeProvider time)
+    public static async Task<IResult> CommentAsync(WorkKind kind, Guid id, CommentRequest request, HttpContext context, IStore store, TimeProvider time) =>
+        Answer(kind, await TryCommentAsync(kind, id, request.Text, context, store, time));
+
+    public static async Task<ActionOutcome> TryCommentAsync(WorkKind kind, Guid id, string? text, HttpContext context, IStore store, TimeProvider time)
     {
-        var text = request.Text?.Trim();
+        text = text?.Trim();
         if (string.IsNullOrEmpty(text) || text.Length > MaxNoteLength)
         {
-            return ApiResults.BadRequest($"a comment needs text of 1 to {MaxNoteLength} characters");
+            return ActionOutcome.BadRequest($"a comment needs text of 1 to {MaxNoteLength} characters");
         }
         if (await kind.GetAsync(store, id, context.RequestAborted) is null)
         {
-            return ApiResults.NotFound($"no {kind.Name} {id}");
+            return ActionOutcome.NotFound($"no {kind.Name} {id}");
         }
         var caller = Caller.From(context);
         var entry = await store.AppendAuditAsync(caller.Name, $"{kind.Name}.comment", kind.Target(id), Details(("text", text)), time.GetUtcNow(), context.RequestAborted);
-        return ApiResults.Json(writer => WriteComment(writer, entry.Sequence, entry.At, entry.Actor, text), StatusCodes.Status201Created);
+        return new ActionOutcome.Commented(new Comment(entry.Sequence, entry.At, entry.Actor, text));
     }
 
     public static async Task<IResult> CommentsAsync(WorkKind kind, Guid id, HttpContext context, IStore store)
@@ -148,25 +163,22 @@ internal static class WorkItemActions
         {
             return ApiResults.NotFound($"no {kind.Name} {id}");
         }
-        var target = kind.Target(id);
-        var action = $"{kind.Name}.comment";
-        var comments = new List<AuditEntry>();
-        long after = 0;
-        while (true)
+        var comments = await ReadCommentsAsync(kind, id, store, context.RequestAborted);
+        return ApiResults.Page(comments, null, WriteComment);
+    }
+
+    /// <summary>An item's comments, oldest first (the newest <see cref="MaxComments"/>).</summary>
+    public static async Task<IReadOnlyList<Comment>> ReadCommentsAsync(WorkKind kind, Guid id, IStore store, CancellationToken cancellationToken)
+    {
+        var entries = await store.SearchAuditAsync(new AuditQuery { Target = kind.Target(id), Action = $"{kind.Name}.comment", Limit = MaxComments }, cancellationToken);
+        var comments = new List<Comment>(entries.Count);
+        for (var i = entries.Count - 1; i >= 0; i--)
         {
-            var page = await store.ReadAuditAsync(after, 1000, context.RequestAborted);
-            comments.AddRange(page.Where(e => e.Target == target && e.Action == action));
-            if (page.Count < 1000)
-            {
-                break;
-            }
-            after = page[^1].Sequence;
-        }
-        return ApiResults.Page(comments, null, (writer, entry) =>
-        {
+            var entry = entries[i];
             using var details = JsonDocument.Parse(entry.Details);
-            WriteComment(writer, entry.Sequence, entry.At, entry.Actor, details.RootElement.GetProperty("text").GetString() ?? "");
-        });
+            comments.Add(new Comment(entry.Sequence, entry.At, entry.Actor, details.RootElement.GetProperty("text").GetString() ?? ""));
+        }
+        return comments;
     }
 
     public static async Task<IResult> ShowAsync(WorkKind kind, Guid id, HttpContext context, IStore store) =>
@@ -238,13 +250,13 @@ internal static class WorkItemActions
         return JsonSerializer.Serialize(map);
     }
 
-    private static void WriteComment(Utf8JsonWriter writer, long sequence, DateTimeOffset at, string author, string text)
+    private static void WriteComment(Utf8JsonWriter writer, Comment comment)
     {
         writer.WriteStartObject();
-        writer.WriteNumber("sequence", sequence);
-        writer.WriteString("at", at);
-        writer.WriteString("author", author);
-        writer.WriteString("text", text);
+        writer.WriteNumber("sequence", comment.Sequence);
+        writer.WriteString("at", comment.At);
+        writer.WriteString("author", comment.Author);
+        writer.WriteString("text", comment.Text);
         writer.WriteEndObject();
     }
 }

@@ -119,9 +119,9 @@ internal sealed class VedetteAuthenticationHandler(
             : $"This needs the role {entry?.MinRole?.ToName() ?? "?"} or above.";
         if (Console.ConsoleSecurity.IsConsole(Request.Path))
         {
-            return Console.ConsolePages.WriteMessageAsync(Context, StatusCodes.Status403Forbidden, "Not allowed", enrolOnly
-                ? "Your role requires a second factor: enrol TOTP or a passkey (through the API for now) before using the console."
-                : detail);
+            return enrolOnly
+                ? Console.AccountPages.WriteEnrolFirstAsync(Context)
+                : Console.ConsolePages.WriteMessageAsync(Context, StatusCodes.Status403Forbidden, "Not allowed", detail);
         }
         return ApiResults.WriteProblemAsync(Context, StatusCodes.Status403Forbidden, "Not allowed", detail);
     }

@@ -16,25 +16,29 @@ internal static class ConsoleEndpoints
     {
         var assets = Assets();
         routes.MapApi("GET", "/", () => Results.Redirect("/console/queue"));
+        // Browsers ask for /favicon.ico wherever a page names no icon (the API reference, a JSON answer).
+        var icon = assets["favicon.svg"];
+        routes.MapApi("GET", "/favicon.ico", () => Results.Bytes(icon.Bytes, icon.ContentType));
         routes.MapApi("GET", "/console/assets/{name}", (string name) =>
             assets.TryGetValue(name, out var asset) ? Results.Bytes(asset.Bytes, asset.ContentType) : Results.NotFound());
         ConsoleSignIn.Map(routes);
         routes.MapApi("GET", "/console/queue", QueuePage.ShowAsync);
+        routes.MapApi("POST", "/console/queue/bulk", QueuePage.BulkAsync).AddEndpointFilter(ConsoleSecurity.RequireFormTokenAsync);
         routes.MapApi("GET", "/console/incidents/{id}", (string id, HttpContext context, IStore store) =>
-            Guid.TryParse(id, out var guid) ? IncidentPage.ShowAsync(guid, context, store) : Task.FromResult(NotFound(id)));
-        routes.MapApi("POST", "/console/incidents/{id}/acknowledge", (string id, HttpContext context, IStore store, TimeProvider time) =>
-            Guid.TryParse(id, out var guid) ? IncidentPage.AcknowledgeAsync(guid, context, store, time) : Task.FromResult(NotFound(id)))
-            .AddEndpointFilter(ConsoleSecurity.RequireFormTokenAsync);
-        routes.MapApi("POST", "/console/incidents/{id}/close", (string id, HttpContext context, IStore store, TimeProvider time) =>
-            Guid.TryParse(id, out var guid) ? IncidentPage.CloseAsync(guid, context, store, time) : Task.FromResult(NotFound(id)))
-            .AddEndpointFilter(ConsoleSecurity.RequireFormTokenAsync);
+            Guid.TryParse(id, out var guid) ? IncidentPage.RenderAsync(guid, context, store, StatusCodes.Status200OK, null) : Task.FromResult(NotFound(id, "incident")));
+        WorkItemForms.MapItemActions(routes, "incidents", WorkKind.Incidents, IncidentPage.RenderAsync);
+        WorkItemForms.MapRegrouping(routes, IncidentPage.RenderAsync);
+        routes.MapApi("GET", "/console/alerts/{id}", (string id, HttpContext context, IStore store) =>
+            Guid.TryParse(id, out var guid) ? AlertPage.RenderAsync(guid, context, store, StatusCodes.Status200OK, null) : Task.FromResult(NotFound(id, "alert")));
+        WorkItemForms.MapItemActions(routes, "alerts", WorkKind.Alerts, AlertPage.RenderAsync);
+        routes.MapApi("GET", "/console/audit", AuditPage.ShowAsync);
         AccountPages.Map(routes);
         DashboardPage.Map(routes);
         AdminPages.Map(routes);
     }
 
-    private static IResult NotFound(string id) =>
-        ConsolePages.Message(StatusCodes.Status404NotFound, "Not found", $"'{id}' is not an incident id.");
+    private static IResult NotFound(string id, string kind) =>
+        ConsolePages.Message(StatusCodes.Status404NotFound, "Not found", $"'{id}' is not an {kind} id.");
 
     /// <summary>
     /// The console's static files (Console/Assets/*) are compiled into the assembly: nothing to deploy beside the binary,

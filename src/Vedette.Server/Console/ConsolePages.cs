@@ -19,7 +19,7 @@ internal static class ConsolePages
             .M("<link rel=\"icon\" href=\"/console/assets/favicon.svg\" type=\"image/svg+xml\">")
             .M("<link rel=\"stylesheet\" href=\"/console/assets/console.css\">")
             .M("<script src=\"/console/assets/console.js\" defer></script>")
-            .M("</head><body><header class=\"top\"><a class=\"brand\" href=\"/console/queue\">Vedette</a>");
+            .M("</head><body><a class=\"skip\" href=\"#main\">Skip to content</a><header class=\"top\"><a class=\"brand\" href=\"/console/queue\">Vedette</a>");
         if (caller is not null)
         {
             html.M("<nav aria-label=\"Main\"><a href=\"/console/queue\">Queue</a><a href=\"/console/dashboard\">Dashboard</a>");
@@ -27,7 +27,7 @@ internal static class ConsolePages
             {
                 html.M("<a href=\"/console/audit\">Audit</a>");
             }
-            if (caller.Role >= Role.Admin)
+            if (caller.Role >= Role.Viewer)
             {
                 html.M("<a href=\"/console/admin\">Administration</a>");
             }

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text.Json;
+using Fido2NetLib;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Vedette.Identity;
@@ -28,6 +30,8 @@ internal static class ConsoleSignIn
         routes.MapApi("POST", "/console/signin", SignInAsync).AddEndpointFilter(ConsoleSecurity.RequireFormTokenAsync);
         routes.MapApi("GET", "/console/signin/totp", TotpForm);
         routes.MapApi("POST", "/console/signin/totp", TotpAsync).AddEndpointFilter(ConsoleSecurity.RequireFormTokenAsync);
+        routes.MapApi("POST", "/console/signin/passkey/begin", BeginPasskeyAsync).AddEndpointFilter(ConsoleSecurity.RequireFormTokenAsync);
+        routes.MapApi("POST", "/console/signin/passkey", PasskeyAsync).AddEndpointFilter(ConsoleSecurity.RequireFormTokenAsync);
         routes.MapApi("POST", "/console/signout", SignOutAsync).AddEndpointFilter(ConsoleSecurity.RequireFormTokenAsync);
     }
 
@@ -83,6 +87,119 @@ internal static class ConsoleSignIn
         });
     }
 
+    /// <summary>
+    /// The passkey as second factor, step one (passkey.js posts the page's form token): assertion options naming the
+    /// passkeys of the user whose password was just verified, kept under the pending sign-in's key.
+    /// </summary>
+    private static async Task<IResult> BeginPasskeyAsync(HttpContext context, IIdentityStore identity, IFido2 fido, PasskeyCeremonies ceremonies, Pending<PendingSignIn> pending)
+    {
+        if (!Peek(context, pending, out var waiting) || waiting.Source != AuthApi.Source(context))
+        {
+            return StartAgain();
+        }
+        var passkeys = await identity.ListPasskeysAsync(waiting.UserId, context.RequestAborted);
+        if (passkeys.Count == 0)
+        {
+            return ApiResults.Problem(StatusCodes.Status409Conflict, "No passkey", "This account has no passkey: use a code instead.");
+        }
+        var options = PasskeysApi.AssertionOptionsFor(fido, passkeys);
+        if (!ceremonies.Assertions.TryAdd(CeremonyKey(context), options))
+        {
+            return ApiResults.Problem(StatusCodes.Status503ServiceUnavailable, "Busy", "Too many passkey ceremonies in progress; try again shortly.");
+        }
+        var json = options.ToJson();
+        return ApiResults.Json(writer => writer.WriteRawValue(json));
+    }
+
+    /// <summary>
+    /// Step two: the authenticator's assertion (form field "response", PublicKeyCredential JSON). It must be one of the
+    /// pending user's passkeys; the password was the first factor, so user verification is not needed here.
+    /// </summary>
+    private static async Task<IResult> PasskeyAsync(HttpContext context, SignInService signIn, SignInThrottle throttle, IIdentityStore identity, IFido2 fido,
+        PasskeyCeremonies ceremonies, Pending<PendingSignIn> pending, TimeProvider time)
+    {
+        var ct = context.RequestAborted;
+        var key = context.Request.Cookies[PendingCookie];
+        if (string.IsNullOrEmpty(key) || !pending.TryPeek(key, out var waiting) || waiting.Source != AuthApi.Source(context))
+        {
+            return StartAgain();
+        }
+        if (!ceremonies.Assertions.TryTake(CeremonyKey(context), out var options))
+        {
+            return ApiResults.Conflict("no passkey challenge in progress (or it expired): try the passkey again");
+        }
+        AuthenticatorAssertionRawResponse raw;
+        try
+        {
+            var form = await context.Request.ReadFormAsync(ct);
+            using var body = JsonDocument.Parse(form["response"].ToString());
+            raw = JsonSerializer.Deserialize<AuthenticatorAssertionRawResponse>(body.RootElement) ?? throw new FormatException("the response is empty");
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or ArgumentException)
+        {
+            return ApiResults.BadRequest($"the passkey's answer could not be read: {ex.Message}");
+        }
+        var decision = throttle.Check(waiting.Name, waiting.Source);
+        if (!decision.Allowed)
+        {
+            return PasskeyAnswer(new SignInOutcome.Throttled(decision.RetryAfter), context);
+        }
+        var credential = raw.RawId is { } id ? await identity.FindPasskeyAsync(id, ct) : null;
+        var check = credential is null || credential.UserId != waiting.UserId
+            ? PasskeyCheck.Failed
+            : await PasskeysApi.VerifyAssertionAsync(raw, options, credential, fido, identity, time, ct);
+        var credentials = check == PasskeyCheck.Failed ? null : await identity.GetCredentialsAsync(waiting.UserId, ct);
+        if (credentials is null || credentials.User.Disabled)
+        {
+            var reason = check == PasskeyCheck.Failed ? "bad-passkey" : "disabled";
+            return PasskeyAnswer(await signIn.FailAsync(waiting.Name, waiting.Source, reason, "password+passkey", waiting.Name, ct), context);
+        }
+        pending.TryTake(key, out _);
+        var outcome = await signIn.CompleteAsync(credentials, waiting.Source, "password+passkey", ct);
+        if (outcome is SignInOutcome.Success success)
+        {
+            await AuthApi.BeginSessionAsync(success, context, identity);
+            context.Response.Cookies.Delete(PendingCookie, PendingCookieOptions(context, null));
+        }
+        return PasskeyAnswer(outcome, context);
+    }
+
+    /// <summary>The passkey endpoints answer passkey.js in JSON: where to go next, or why not.</summary>
+    private static IResult PasskeyAnswer(SignInOutcome outcome, HttpContext context)
+    {
+        switch (outcome)
+        {
+            case SignInOutcome.Success success:
+                return ApiResults.Json(writer =>
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("location", Landing(success));
+                    writer.WriteEndObject();
+                });
+            case SignInOutcome.Throttled throttled:
+                var seconds = RetryAfter(throttled, context);
+                return ApiResults.Problem(StatusCodes.Status429TooManyRequests, "Too many attempts", $"Too many failed sign-ins; try again in {seconds} s.");
+            default:
+                return ApiResults.Problem(StatusCodes.Status401Unauthorized, "Sign-in failed", "Sign-in failed: that passkey was not accepted.");
+        }
+    }
+
+    private static IResult StartAgain() =>
+        ApiResults.Problem(StatusCodes.Status409Conflict, "Start again", "This sign-in expired (five minutes): start again with your password.");
+
+    /// <summary>The passkey challenge of a pending sign-in lives under its own random key: no other browser can answer it.</summary>
+    private static string CeremonyKey(HttpContext context) => "console-signin:" + context.Request.Cookies[PendingCookie];
+
+    /// <summary>A lead or admin who still has to enrol a second factor starts on the account page, where they can.</summary>
+    private static string Landing(SignInOutcome.Success success) => success.User.MustEnrolMfa ? AccountPages.Path : "/console/queue";
+
+    private static int RetryAfter(SignInOutcome.Throttled throttled, HttpContext context)
+    {
+        var seconds = (int)Math.Ceiling(Math.Max(1, throttled.RetryAfter.TotalSeconds));
+        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return seconds;
+    }
+
     private static async Task<IResult> SignOutAsync(HttpContext context, IIdentityStore identity, IStore store, TimeProvider time)
     {
         await AuthApi.EndSessionAsync(context, identity, store, time);
@@ -96,10 +213,9 @@ internal static class ConsoleSignIn
             case SignInOutcome.Success success:
                 await AuthApi.BeginSessionAsync(success, context, identity);
                 context.Response.Cookies.Delete(PendingCookie, PendingCookieOptions(context, null));
-                return Results.Redirect("/console/queue", permanent: false, preserveMethod: false);
+                return Results.Redirect(Landing(success), permanent: false, preserveMethod: false);
             case SignInOutcome.Throttled throttled:
-                var seconds = (int)Math.Ceiling(Math.Max(1, throttled.RetryAfter.TotalSeconds));
-                context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                var seconds = RetryAfter(throttled, context);
                 return ConsolePages.Message(StatusCodes.Status429TooManyRequests, "Too many attempts",
                     $"Too many failed sign-ins; try again in {seconds} s.");
             default:
@@ -118,7 +234,11 @@ internal static class ConsoleSignIn
             ConsolePages.Token(html, token);
             html.M("<label for=\"name\">User name</label><input id=\"name\" name=\"name\" autocomplete=\"username\" required autofocus>")
                 .M("<label for=\"password\">Password</label><input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>")
-                .M("<button type=\"submit\">Sign in</button></form></section>");
+                .M("<button type=\"submit\">Sign in</button></form>");
+            // Passwordless: the authenticator finds the account's passkey itself (a discoverable credential).
+            html.M("<div class=\"passkey-signin\"><button id=\"passkey-signin\" type=\"button\">Sign in with a passkey</button>")
+                .M("<p id=\"passkey-status\" class=\"passkey-status\" role=\"status\"></p></div></section>")
+                .M("<script src=\"/console/assets/passkey.js\" defer></script>");
         }), status);
     }
 
@@ -129,16 +249,24 @@ internal static class ConsoleSignIn
         {
             html.M("<section class=\"signin\"><h1>Second factor</h1>");
             Error(html, error);
-            if (!waiting.Methods.Contains("totp") && !waiting.Methods.Contains("recovery-code"))
+            if (waiting.Methods.Contains("passkey"))
             {
-                html.El("p", "This account signs in with a passkey, which the console does not offer yet: use the API's passkey sign-in.");
+                // passkey.js posts this form's token with the challenge and the answer.
+                html.M("<form id=\"passkey-second\" class=\"passkey-signin\">");
+                ConsolePages.Token(html, token);
+                html.M("<button type=\"submit\">Use your passkey</button></form>")
+                    .M("<p id=\"passkey-status\" class=\"passkey-status\" role=\"status\"></p>")
+                    .M("<script src=\"/console/assets/passkey.js\" defer></script>");
             }
-            html.M("<form method=\"post\" action=\"/console/signin/totp\">");
-            ConsolePages.Token(html, token);
-            html.M("<label for=\"code\">Code from your authenticator app, or a recovery code</label>")
-                .M("<input id=\"code\" name=\"code\" autocomplete=\"one-time-code\" inputmode=\"text\" required autofocus>")
-                .M("<button type=\"submit\">Verify</button></form>")
-                .M("<p><a href=\"/console/signin\">Start again</a></p></section>");
+            if (waiting.Methods.Contains("totp") || waiting.Methods.Contains("recovery-code"))
+            {
+                html.M("<form method=\"post\" action=\"/console/signin/totp\">");
+                ConsolePages.Token(html, token);
+                html.M("<label for=\"code\">Code from your authenticator app, or a recovery code</label>")
+                    .M("<input id=\"code\" name=\"code\" autocomplete=\"one-time-code\" inputmode=\"text\" required autofocus>")
+                    .M("<button type=\"submit\">Verify</button></form>");
+            }
+            html.M("<p><a href=\"/console/signin\">Start again</a></p></section>");
         }), status);
     }
 

@@ -16,7 +16,7 @@ public sealed class AdminTests(ConsoleHarness harness)
     [Fact]
     public async Task An_admin_signs_in_with_totp_creates_a_user_on_the_users_page_and_sees_it_listed()
     {
-        var secret = await SeedAdminAsync();
+        var secret = await ConsoleUsers.AddWithTotpAsync(harness.Server, AdminName, Role.Admin, AdminPassword);
         var page = await harness.Chromium.NewPageAsync(harness.Server.Address);
         var errors = PageErrors.Watch(page);
         try
@@ -54,19 +54,5 @@ public sealed class AdminTests(ConsoleHarness harness)
         }
         var created = await ((IIdentityStore)harness.Server.Store).FindUserAsync(CreatedName, CancellationToken.None);
         Assert.Equal(Role.Analyst, created?.Role);
-    }
-
-    /// <summary>The admin and the enrolment as POST /api/v1/auth/totp/confirm stores them: secret and hashed recovery codes.</summary>
-    private async Task<byte[]> SeedAdminAsync()
-    {
-        var identity = (IIdentityStore)harness.Server.Store;
-        var now = DateTimeOffset.UtcNow;
-        Assert.True(await identity.AddUserAsync(new NewUser(Guid.CreateVersion7(), AdminName, Role.Admin, new PasswordHasher().Hash(AdminPassword), now), CancellationToken.None),
-            $"could not add the user '{AdminName}'");
-        var admin = await identity.FindUserAsync(AdminName, CancellationToken.None);
-        Assert.NotNull(admin);
-        var secret = Vedette.Identity.Totp.GenerateSecret();
-        Assert.True(await identity.EnableTotpAsync(admin.Id, secret, [.. RecoveryCodes.Generate().Select(RecoveryCodes.Hash)], now, CancellationToken.None));
-        return secret;
     }
 }

@@ -19,6 +19,20 @@ internal static class ConsoleUsers
         return name;
     }
 
+    /// <summary>A user with TOTP enrolled as POST /api/v1/auth/totp/confirm leaves them (secret, hashed recovery codes); returns the secret.</summary>
+    public static async Task<byte[]> AddWithTotpAsync(ConsoleServer server, string name, Role role, string password)
+    {
+        var identity = (IIdentityStore)server.Store;
+        var now = DateTimeOffset.UtcNow;
+        Assert.True(await identity.AddUserAsync(new NewUser(Guid.CreateVersion7(), name, role, new PasswordHasher().Hash(password), now), CancellationToken.None),
+            $"could not add the user '{name}'");
+        var user = await identity.FindUserAsync(name, CancellationToken.None);
+        Assert.NotNull(user);
+        var secret = Vedette.Identity.Totp.GenerateSecret();
+        Assert.True(await identity.EnableTotpAsync(user.Id, secret, [.. RecoveryCodes.Generate().Select(RecoveryCodes.Hash)], now, CancellationToken.None));
+        return secret;
+    }
+
     public static async Task SignInWithPasswordAsync(IPage page, string name)
     {
         await page.GotoAsync("/console/signin");

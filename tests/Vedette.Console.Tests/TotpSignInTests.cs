@@ -15,7 +15,7 @@ public sealed class TotpSignInTests(ConsoleHarness harness)
     [Fact]
     public async Task A_user_with_totp_is_refused_a_wrong_code_then_signs_in_with_the_current_one()
     {
-        var secret = await SeedAsync();
+        var secret = await ConsoleUsers.AddWithTotpAsync(harness.Server, UserName, Role.Analyst, Password);
         var page = await harness.Chromium.NewPageAsync(harness.Server.Address);
         try
         {
@@ -50,21 +50,5 @@ public sealed class TotpSignInTests(ConsoleHarness harness)
         {
             await page.Context.CloseAsync();
         }
-    }
-
-    /// <summary>The user and the enrolment as POST /api/v1/auth/totp/confirm stores them: secret and hashed recovery codes.</summary>
-    private async Task<byte[]> SeedAsync()
-    {
-        var identity = (IIdentityStore)harness.Server.Store;
-        var now = DateTimeOffset.UtcNow;
-        var hash = new PasswordHasher().Hash(Password);
-        Assert.True(await identity.AddUserAsync(new NewUser(Guid.CreateVersion7(), UserName, Role.Analyst, hash, now), CancellationToken.None),
-            $"could not add the user '{UserName}'");
-        var user = await identity.FindUserAsync(UserName, CancellationToken.None);
-        Assert.NotNull(user);
-        var secret = Vedette.Identity.Totp.GenerateSecret();
-        var codes = RecoveryCodes.Generate();
-        Assert.True(await identity.EnableTotpAsync(user.Id, secret, [.. codes.Select(RecoveryCodes.Hash)], now, CancellationToken.None));
-        return secret;
     }
 }

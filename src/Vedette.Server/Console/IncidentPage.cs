@@ -115,7 +115,7 @@ internal static class IncidentPage
         html.M("<table class=\"entities\"><thead><tr><th scope=\"col\">Entity</th><th scope=\"col\">Threat intelligence</th></tr></thead><tbody>");
         foreach (var entity in incident.Entities)
         {
-            html.M("<tr>").El("td", entity.ToString(), "entity").M("<td>");
+            html.M("<tr>").El("td", entity.ToString(), "mono").M("<td>");
             var known = hits[entity].DistinctBy(h => (h.Feed, h.Indicator)).ToList();
             if (known.Count == 0)
             {

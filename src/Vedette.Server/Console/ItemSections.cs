@@ -39,7 +39,8 @@ internal static class ItemSections
             html.M("<input type=\"hidden\" name=\"assignee\"").A("value", caller.Name).M("><button type=\"submit\">Assign to me</button></form>");
         }
 
-        var moves = Enum.GetValues<CaseStatus>().Where(to => to is not (CaseStatus.Closed or CaseStatus.New) && Lifecycle.IsAllowed(item.Status, to)).ToList();
+        // Acknowledging and closing have forms of their own above and below.
+        var moves = Enum.GetValues<CaseStatus>().Where(to => to is not (CaseStatus.Closed or CaseStatus.New or CaseStatus.Acknowledged) && Lifecycle.IsAllowed(item.Status, to)).ToList();
         if (moves.Count > 0)
         {
             Form(html, action + "status", token, version);

@@ -182,7 +182,8 @@ internal static class QueuePage
         var shown = Math.Min(incident.Entities.Count, 4);
         for (var i = 0; i < shown; i++)
         {
-            html.El("span", incident.Entities[i].ToString(), "entity");
+            var entity = incident.Entities[i].ToString();
+            html.M("<span class=\"entity\"").A("title", entity).M(">").T(entity).M("</span>");
         }
         if (incident.Entities.Count > shown)
         {

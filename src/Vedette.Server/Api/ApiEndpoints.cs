@@ -83,6 +83,10 @@ public static class ApiEndpoints
         new("GET", $"{V1}/metrics", Role.Viewer, "Counts by status and severity, pipeline and intake counters"),
         new("GET", $"{V1}/audit", Role.Lead, "The audit log, oldest first, with paging"),
 
+        // Telemetry (Prometheus scrape).
+
+        // Retention and legal hold.
+
         // API tokens: one's own from viewer up; another user's from lead up (checked per request).
         new("GET", $"{V1}/tokens", Role.Viewer, "API tokens (one's own; a lead or admin may name another user)"),
         new("POST", $"{V1}/tokens", Role.Viewer, "Create an API token, shown once (a lead or admin may create one for another user)"),

@@ -1,3 +1,5 @@
+using Vedette.Storage;
+
 namespace Vedette.Server;
 
 /// <summary>
@@ -8,6 +10,13 @@ public sealed record ServerOptions
 {
     /// <summary>Where Kestrel listens (semicolon-separated; https URLs need a certificate configured under Kestrel).</summary>
     public string Urls { get; init; } = "http://127.0.0.1:8080";
+
+    /// <summary>
+    /// Where the Prometheus scrape endpoint /metrics listens on its own (semicolon-separated, e.g. http://127.0.0.1:9464):
+    /// there it needs no credentials and serves nothing else, and the main address no longer serves it. Null: /metrics
+    /// is on the main address and needs a viewer's token.
+    /// </summary>
+    public string? MetricsUrls { get; init; }
 
     /// <summary>Largest request body, after gzip decoding for ingest: 413 beyond.</summary>
     public long MaxRequestBytes { get; init; } = 16L << 20;
@@ -47,4 +56,7 @@ public sealed record ServerOptions
 
     /// <summary>The host name written into the events the server raises about itself (sign-in failures).</summary>
     public string HostName { get; init; } = Environment.MachineName;
+
+    /// <summary>Retention policy per data class and how often to apply it; none (every class kept) leaves the job off.</summary>
+    public RetentionConfig? Retention { get; init; }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Fido2NetLib;
 using Microsoft.AspNetCore.Authentication;
@@ -10,6 +11,8 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using Scalar.AspNetCore;
 using Vedette.Identity;
 using Vedette.Ingest;
@@ -18,6 +21,7 @@ using Vedette.Server.Auth;
 using Vedette.Server.Console;
 using Vedette.Server.Ingest;
 using Vedette.Server.Jobs;
+using Vedette.Server.Telemetry;
 
 namespace Vedette.Server;
 
@@ -71,7 +75,8 @@ public static class VedetteServer
         services.AddSingleton(engine.Suppressions);
         services.AddSingleton(engine.Feedback);
         services.AddSingleton(engine.Errors);
-        services.AddSingleton(new IngestQueue(options.IngestQueueBytes));
+        services.AddSingleton(provider => new VedetteMeter(provider.GetRequiredService<IMeterFactory>(), engine.Pipeline.Stats));
+        services.AddSingleton(provider => new IngestQueue(options.IngestQueueBytes, provider.GetRequiredService<VedetteMeter>().Meter));
         services.AddSingleton(provider => new EventIntake(provider.GetRequiredService<IngestQueue>(), engine.Errors, engine.Lines, options));
         services.AddSingleton<ServerState>();
         services.AddSingleton<SignInEvents>();
@@ -105,9 +110,25 @@ public static class VedetteServer
             return Task.CompletedTask;
         }));
 
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("vedette", autoGenerateServiceInstanceId: false))
+            .WithMetrics(metrics =>
+            {
+                // ASP.NET Core's own meter: request durations labelled by route template, method and status, never by path.
+                metrics.AddMeter(VedetteMeter.Name, "Microsoft.AspNetCore.Hosting")
+                    .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0);
+                // Meters are matched by name across the whole process: keep only those of this server's own meter factory,
+                // so that another host in the process (the metrics listener, a test's other servers) adds no duplicate series.
+                ((IDeferredMeterProviderBuilder)metrics).Configure(OnlyOwnMeters);
+            });
+        if (options.MetricsUrls is not null)
+        {
+            services.AddHostedService<MetricsListener>();
+        }
         services.AddHostedService<PipelineService>();
         services.AddHostedService<FeedUpdateService>();
         services.AddHostedService<SessionSweepService>();
+        services.AddHostedService<RetentionService>();
 
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Vedette.Server");
@@ -148,6 +169,12 @@ public static class VedetteServer
         return app;
     }
 
+    private static void OnlyOwnMeters(IServiceProvider provider, MeterProviderBuilder metrics)
+    {
+        var factory = provider.GetRequiredService<IMeterFactory>();
+        metrics.AddView(instrument => ReferenceEquals(instrument.Meter.Scope, factory) ? null : MetricStreamConfiguration.Drop);
+    }
+
     private static void MapEndpoints(WebApplication app)
     {
         app.MapApi("GET", "/health", (ServerState state) => state.PipelineRunning
@@ -166,6 +193,7 @@ public static class VedetteServer
         IngestApi.Map(app);
         AlertsApi.Map(app);
         IncidentsApi.Map(app);
+        HoldApi.Map(app);
         RulesApi.Map(app);
         SuppressionsApi.Map(app);
         IntelApi.Map(app);
@@ -174,5 +202,9 @@ public static class VedetteServer
         TokensApi.Map(app);
         UsersApi.Map(app);
         ConsoleEndpoints.Map(app);
+        if (app.Services.GetRequiredService<ServerOptions>().MetricsUrls is null)
+        {
+            app.MapPrometheusScrapingEndpoint("/metrics").WithMetadata(new HttpMethodMetadata(["GET"])).RequireTableAccess();
+        }
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Vedette.Domain;
+using Vedette.Metrics;
 
 namespace Vedette.Storage.Sqlite;
 
@@ -28,9 +29,9 @@ internal sealed class BatchWriter : IDisposable
         _transitions = transitions;
         _insertAlert = new Statement(writer, """
             INSERT INTO alerts (id, rule_id, severity, status, verdict, assignee, score, incident_id, first_seen, last_seen,
-                                created_at, acknowledged_at, closed_at, event_count, version, doc, suppressed_by)
+                                created_at, acknowledged_at, closed_at, event_count, version, doc, suppressed_by, source, attack_tags)
             VALUES (@id, @rule_id, @severity, @status, @verdict, @assignee, @score, @incident_id, @first_seen, @last_seen,
-                    @created_at, @acknowledged_at, @closed_at, @event_count, @version, @doc, @suppressed_by)
+                    @created_at, @acknowledged_at, @closed_at, @event_count, @version, @doc, @suppressed_by, @source, @attack_tags)
             """);
         _insertObservable = new Statement(writer, "INSERT OR IGNORE INTO alert_observables (type, value, alert_id) VALUES (@type, @value, @alert_id)");
         _insertEvidence = new Statement(writer, """
@@ -50,12 +51,13 @@ internal sealed class BatchWriter : IDisposable
             """);
         _incidentExists = new Statement(writer, "SELECT count(*) FROM incidents WHERE id = @id");
         // Triage's snapshot replaces what triage computes; the workflow fields stay as stored, because analysts change
-        // them through UpdateIncidentAsync and triage's copy may predate their change.
+        // them through UpdateIncidentAsync and triage's copy may predate their change. A legal hold is the store's own:
+        // only a new incident (a split of a held one) brings its hold.
         _upsertIncident = new Statement(writer, """
             INSERT INTO incidents (id, severity, score, status, verdict, assignee, first_seen, last_seen, created_at,
-                                   acknowledged_at, closed_at, alert_count, version, due_at, doc)
+                                   acknowledged_at, closed_at, alert_count, version, due_at, doc, held_by, held_at, hold_reason)
             VALUES (@id, @severity, @score, @status, @verdict, @assignee, @first_seen, @last_seen, @created_at,
-                    @acknowledged_at, @closed_at, @alert_count, @version, @due_at, @doc)
+                    @acknowledged_at, @closed_at, @alert_count, @version, @due_at, @doc, @held_by, @held_at, @hold_reason)
             ON CONFLICT (id) DO UPDATE SET
                 severity = excluded.severity,
                 score = excluded.score,
@@ -69,7 +71,8 @@ internal sealed class BatchWriter : IDisposable
                     '$.assignee', incidents.doc -> '$.assignee',
                     '$.version', incidents.version,
                     '$.transitions', incidents.doc -> '$.transitions',
-                    '$.mergedInto', incidents.doc -> '$.mergedInto')
+                    '$.mergedInto', incidents.doc -> '$.mergedInto',
+                    '$.hold', incidents.doc -> '$.hold')
             """);
     }
 
@@ -110,6 +113,8 @@ internal sealed class BatchWriter : IDisposable
         command.Set("@version", alert.Version);
         command.Set("@doc", _docs.Alert(alert).Span);
         command.Set("@suppressed_by", Columns.Id(alert.SuppressedBy));
+        command.Set("@source", AlertFacets.Source(alert));
+        command.Set("@attack_tags", AlertFacets.AttackTags(alert.Tags));
         try
         {
             command.Execute();
@@ -181,6 +186,9 @@ internal sealed class BatchWriter : IDisposable
         command.Set("@alert_count", incident.AlertIds.Count);
         command.Set("@due_at", Columns.Time(incident.DueAt));
         command.Set("@version", incident.Version);
+        command.Set("@held_by", incident.Hold?.By);
+        command.Set("@held_at", Columns.Time(incident.Hold?.At));
+        command.Set("@hold_reason", incident.Hold?.Reason);
         command.Set("@doc", _docs.Incident(incident).Span);
         command.Execute();
         if (isNew)

@@ -16,6 +16,36 @@ internal static class Columns
     public static DateTimeOffset ParseTime(string text) =>
         DateTimeOffset.ParseExact(text, UtcFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 
+    /// <summary>
+    /// <see cref="ParseTime(string)"/> straight from the column's UTF-8 bytes: a report parses millions of times, and
+    /// this fixed width needs no culture, no pattern and no string. Anything else is a <see cref="FormatException"/>.
+    /// </summary>
+    public static DateTimeOffset ParseTime(ReadOnlySpan<byte> utf8)
+    {
+        // yyyy-MM-ddTHH:mm:ss.fffffffZ
+        if (utf8.Length != 28 || utf8[4] != '-' || utf8[7] != '-' || utf8[10] != 'T' || utf8[13] != ':' || utf8[16] != ':' || utf8[19] != '.' || utf8[27] != 'Z')
+        {
+            throw new FormatException($"'{System.Text.Encoding.UTF8.GetString(utf8)}' is not a stored time ({UtcFormat})");
+        }
+        var date = new DateTime(Digits(utf8, 0, 4), Digits(utf8, 5, 2), Digits(utf8, 8, 2), Digits(utf8, 11, 2), Digits(utf8, 14, 2), Digits(utf8, 17, 2), DateTimeKind.Utc);
+        return new DateTimeOffset(date.Ticks + Digits(utf8, 20, 7), TimeSpan.Zero);
+    }
+
+    private static int Digits(ReadOnlySpan<byte> utf8, int start, int count)
+    {
+        var value = 0;
+        foreach (var b in utf8.Slice(start, count))
+        {
+            var digit = b - '0';
+            if ((uint)digit > 9)
+            {
+                throw new FormatException($"'{System.Text.Encoding.UTF8.GetString(utf8)}' is not a stored time ({UtcFormat})");
+            }
+            value = (value * 10) + digit;
+        }
+        return value;
+    }
+
     /// <summary>Evidence keeps the source's own offset: it is shown to analysts, not queried by time.</summary>
     public static string RoundTripTime(DateTimeOffset time) => time.ToString("O", CultureInfo.InvariantCulture);
 

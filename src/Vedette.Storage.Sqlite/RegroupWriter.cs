@@ -10,11 +10,12 @@ namespace Vedette.Storage.Sqlite;
 /// </summary>
 internal sealed class RegroupWriter(SqliteConnection writer, DocWriter docs, BatchWriter batches) : IDisposable
 {
+    // A hold placed after the analyst read the incident does not change its version: keep the stored one.
     private readonly Statement _updateIncident = new(writer, """
         UPDATE incidents SET
             severity = @severity, score = @score, first_seen = @first_seen, last_seen = @last_seen,
             alert_count = @alert_count, due_at = @due_at, merged_into = @merged_into,
-            version = version + 1, doc = @doc
+            version = version + 1, doc = json_set(@doc, '$.hold', doc -> '$.hold')
         WHERE id = @id AND version = @version
         """);
 

@@ -180,6 +180,9 @@ public sealed partial class SqliteStore : IStore, IIdentityStore
     public Task<IReadOnlyList<OpenIncident>> ReadOpenIncidentsAsync(CancellationToken cancellationToken) =>
         ReadAsync(connection => KpiReads.ReadOpenIncidentsAsync(connection, cancellationToken), cancellationToken);
 
+    public Task<IReadOnlyList<IncidentTiming>> ReadIncidentTimingsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        ReadAsync(connection => KpiReads.ReadIncidentTimingsAsync(connection, from, to, cancellationToken), cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         if (_disposed)
@@ -257,7 +260,11 @@ public sealed partial class SqliteStore : IStore, IIdentityStore
     /// Runs writer-connection work in one IMMEDIATE transaction: all of it commits, or none of it. SQLite's I/O is
     /// synchronous, so the work runs on the calling thread while it holds the lock; the commit returns once durable.
     /// </summary>
-    private async Task<T> InWriteTransactionAsync<T>(Func<T> work, CancellationToken cancellationToken)
+    private Task<T> InWriteTransactionAsync<T>(Func<T> work, CancellationToken cancellationToken) =>
+        InWriteTransactionAsync(_ => work(), cancellationToken);
+
+    /// <summary>For work that runs <see cref="SqliteCommand"/>s, which must name the transaction they run in.</summary>
+    private async Task<T> InWriteTransactionAsync<T>(Func<SqliteTransaction, T> work, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         await _writeLock.WaitAsync(cancellationToken);
@@ -265,7 +272,7 @@ public sealed partial class SqliteStore : IStore, IIdentityStore
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             using var transaction = _writer.BeginTransaction(deferred: false);
-            var result = work();
+            var result = work(transaction);
             transaction.Commit();
             return result;
         }

@@ -106,6 +106,9 @@ internal sealed class Statement : IDisposable
 
     public byte[] Blob(int column) => raw.sqlite3_column_blob(_statement, column).ToArray();
 
+    /// <summary>A text column's UTF-8 bytes as SQLite holds them, valid until the next step: read without a string.</summary>
+    public ReadOnlySpan<byte> Utf8(int column) => raw.sqlite3_column_blob(_statement, column);
+
     public void Dispose() => _statement.Dispose();
 
     private int Index(string name) =>

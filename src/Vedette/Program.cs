@@ -52,6 +52,16 @@ internal static class Program
                 .WithDescription("Run Sigma rules over log files (NDJSON, JSON, zip, syslog) once, without a store, and print the detections.")
                 .WithExample("hunt", "auth.log", "--min-level", "high")
                 .WithExample("hunt", "logs/", "--rules", "sigma/rules", "--no-builtin", "--attack", "enterprise-attack.csv", "--format", "json");
+            config.AddBranch<ReportRangeSettings>("report", report =>
+            {
+                report.SetDescription("SOC KPIs over a range (MTTD, MTTA, MTTR with percentiles, false positives, precision, volume, SLA, backlog) and exports.");
+                report.SetDefaultCommand<ReportCommand>();
+                report.AddExample("report", "--from", "7d", "--format", "json");
+                report.AddExample("report", "--from", "2026-11-01", "--to", "2026-12-01", "--format", "html", "--out", "november.html");
+                report.AddCommand<ReportExportCommand>("export")
+                    .WithDescription("Stream the alerts or incidents whose activity overlaps a range, as CSV or JSON.")
+                    .WithExample("report", "export", "alerts", "--from", "7d", "--format", "csv", "--out", "alerts.csv");
+            });
             config.AddBranch("rules", rules =>
             {
                 rules.SetDescription("Check, test and list Sigma rules.");
@@ -102,6 +112,9 @@ internal static class Program
                 bench.AddCommand<BenchTriageCommand>("triage")
                     .WithDescription("Risk scoring, repeat folding and incident grouping alerts/s on one thread, with the grouper's peak state, next to the Python reference.")
                     .WithExample("bench", "triage", "--alerts", "1000000", "--runs", "3", "--baseline", "../shared/baseline");
+                bench.AddCommand<BenchReportCommand>("report")
+                    .WithDescription("`vedette report` as JSON and as HTML over N stored alerts with varied acknowledge and close times, in a temporary store.")
+                    .WithExample("bench", "report", "--alerts", "1000000", "--runs", "3", "--format", "json");
                 bench.AddCommand<BenchConsoleCommand>("console")
                     .WithDescription("The console's queue page and top incident page, server time per request, with N open alerts in a temporary store.")
                     .WithExample("bench", "console", "--alerts", "100000", "--runs", "20", "--format", "json");
@@ -136,6 +149,17 @@ internal static class Program
                     .WithExample("incidents", "split", "01a22471-a5ae-7107-b95e-670f844f4bbf", "--alerts", "01a22471-a5ae-7107-b95e-670f844f4c01", "--analyst", "ana");
                 incidents.AddCommand<IncidentCloseCommand>("close").WithDescription("Close incidents with a verdict; it counts for each of their alerts' rules.")
                     .WithExample("incidents", "close", "01a22471-a5ae-7107-b95e-670f844f4bbf", "--verdict", "true-positive", "--analyst", "ana");
+                incidents.AddCommand<IncidentHoldCommand>("hold").WithDescription("Place a legal hold: retention keeps the incident and its alerts until it is released.")
+                    .WithExample("incidents", "hold", "01a22471-a5ae-7107-b95e-670f844f4bbf", "--reason", "litigation 2025-17");
+                incidents.AddCommand<IncidentReleaseCommand>("release").WithDescription("Release an incident's legal hold.");
+            });
+            config.AddBranch("retention", retention =>
+            {
+                retention.SetDescription("Delete data past its retention age; open and held incidents and the audit log always stay.");
+                retention.AddCommand<RetentionRunCommand>("run")
+                    .WithDescription("Apply the retention policy now (--dry-run: list what would go, delete nothing).")
+                    .WithExample("retention", "run", "--dry-run", "--incidents", "365d", "--alerts", "90d", "--events", "30d")
+                    .WithExample("retention", "run", "--config", "vedette.json", "--format", "json");
             });
             config.AddBranch("suppress", suppress =>
             {

@@ -101,9 +101,61 @@ public abstract partial class StoreContract
         Assert.Equal(
             new[]
             {
-                new OpenIncident(fresh.Id, fresh.Severity, CaseStatus.New, fresh.CreatedAt, fresh.FirstSeen),
-                new OpenIncident(acknowledged.Id, acknowledged.Severity, CaseStatus.Acknowledged, acknowledged.CreatedAt, acknowledged.FirstSeen),
+                new OpenIncident(fresh.Id, fresh.Severity, CaseStatus.New, fresh.CreatedAt, fresh.FirstSeen, fresh.DueAt),
+                new OpenIncident(acknowledged.Id, acknowledged.Severity, CaseStatus.Acknowledged, acknowledged.CreatedAt, acknowledged.FirstSeen, acknowledged.DueAt),
             },
             open.OrderBy(i => i.CreatedAt));
+    }
+
+    [Fact]
+    public async Task Alert_timings_carry_each_alerts_source_and_attack_tags()
+    {
+        var from = Time.GetUtcNow();
+        var own = Some.Alert(Time, ruleId: "brute");
+        own.Tags.AddRange(["attack.Credential_Access", "cve.2024.1234", "attack.T1110.001"]);
+        var now = Time.GetUtcNow();
+        var external = new Alert(Ids.New(Time), now, "edr:mimikatz", "EDR: mimikatz", Severity.Critical, AlertOrigin.External, now, now) { Producer = "edr" };
+        Time.Advance(TimeSpan.FromSeconds(1));
+        await Store.WriteAsync(Some.Batch(own, external), Ct);
+
+        var timings = (await Store.ReadAlertTimingsAsync(from, Time.GetUtcNow(), Ct)).OrderBy(t => t.CreatedAt).ToList();
+
+        Assert.Equal(("rule", "attack.credential_access attack.t1110.001"), (timings[0].Source, timings[0].AttackTags));
+        Assert.Equal(("edr", (string?)null), (timings[1].Source, timings[1].AttackTags));
+    }
+
+    [Fact]
+    public async Task Incident_timings_give_the_times_verdict_and_due_time_of_incidents_created_in_the_range()
+    {
+        var before = await StoreIncidentAsync(Some.Alert(Time));
+        var from = Time.GetUtcNow();
+        Alert[] alerts = [Some.Alert(Time), Some.Alert(Time), Some.Alert(Time)];
+        var handled = Some.Incident(Time, severity: Severity.Critical, alerts: alerts[0]);
+        handled.DueAt = handled.CreatedAt.AddHours(1);
+        var untouched = Some.Incident(Time, alerts: alerts[1]);
+        untouched.DueAt = untouched.CreatedAt.AddHours(4);
+        var mergedAway = Some.Incident(Time, alerts: alerts[2]);
+        var to = Time.GetUtcNow();
+        var after = await StoreIncidentAsync(Some.Alert(Time));
+        var batch = Some.Batch(alerts);
+        batch.Incidents.AddRange([handled, untouched, mergedAway]);
+        await Store.WriteAsync(batch, Ct);
+        Time.Advance(TimeSpan.FromMinutes(7));
+        await SaveAsync(handled, (i, at) => i.Acknowledge(Some.Ana, at));
+        Time.Advance(TimeSpan.FromMinutes(30));
+        await SaveAsync(handled, (i, at) => i.Close(Verdict.TruePositive, Some.Ana, at));
+        Assert.Equal(UpdateResult.Updated, await Store.RegroupAsync(await MergeAsync(untouched.Id, Some.Ana, null, mergedAway.Id), Ct));
+
+        var timings = await Store.ReadIncidentTimingsAsync(from, to, Ct);
+
+        Assert.Equal(
+            new[]
+            {
+                new IncidentTiming(handled.Id, Severity.Critical, handled.CreatedAt, handled.AcknowledgedAt, handled.ClosedAt, Verdict.TruePositive, handled.DueAt),
+                new IncidentTiming(untouched.Id, untouched.Severity, untouched.CreatedAt, null, null, null, untouched.DueAt),
+            },
+            timings.OrderBy(t => t.CreatedAt));
+        Assert.NotNull(handled.ClosedAt);
+        Assert.DoesNotContain(timings, t => t.Id == before.Id || t.Id == after.Id);
     }
 }

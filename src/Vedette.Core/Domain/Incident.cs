@@ -3,6 +3,9 @@ namespace Vedette.Domain;
 /// <summary>Why an alert joined an incident: the entity it shares with alerts already there.</summary>
 public sealed record GroupingReason(Guid AlertId, Observable? Via, string Explanation);
 
+/// <summary>Who placed a legal hold on an incident, when and why: retention keeps it and its alerts until it is released.</summary>
+public sealed record LegalHold(string By, DateTimeOffset At, string Reason);
+
 /// <summary>Alerts that belong together: shared entities within a time window.</summary>
 public sealed class Incident : WorkItem
 {
@@ -33,6 +36,9 @@ public sealed class Incident : WorkItem
 
     public DateTimeOffset LastSeen { get; set; }
 
+    /// <summary>Set while the incident is under legal hold; the store sets and releases it, nothing else does.</summary>
+    public LegalHold? Hold { get; set; }
+
     public List<Guid> AlertIds { get; } = [];
 
     public List<Observable> Entities { get; } = [];
@@ -55,6 +61,7 @@ public sealed class Incident : WorkItem
             Risk = Risk,
             DueAt = DueAt,
             MergedInto = MergedInto,
+            Hold = Hold,
         };
         copy.RestoreLifecycle(Status, Verdict, Transitions, Assignee);
         copy.AlertIds.AddRange(AlertIds);

@@ -68,7 +68,7 @@ public sealed record AlertKpis(
                 continue;
             }
             var created = alert.CreatedAt.UtcTicks;
-            detect[counted++] = Math.Max(0, created - alert.FirstSeen.UtcTicks);
+            detect[counted++] = DetectTicks(alert);
             volume[bucket][(int)alert.Severity]++;
             if (AcknowledgedAt(alert) is { } ack)
             {
@@ -104,6 +104,13 @@ public sealed record AlertKpis(
             DurationStats.Of(detect, counted), DurationStats.Of(acknowledge, acknowledged), DurationStats.Of(resolve, resolved),
             closedWithVerdict, falsePositives, buckets,
             Top(rules.Values, t => t.Alerts, topRules), Top(rules.Values, t => t.FalsePositives, topRules));
+    }
+
+    /// <summary>Time to detect in ticks: an event time after the alert's creation (a source clock ahead) counts as detected at once.</summary>
+    public static long DetectTicks(AlertTiming alert)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        return Math.Max(0, alert.CreatedAt.UtcTicks - alert.FirstSeen.UtcTicks);
     }
 
     /// <summary>The earlier of the alert's acknowledgement and its incident's; null when neither was acknowledged.</summary>

@@ -69,6 +69,15 @@ public sealed class EventPipeline
         var enriched = Bounded<AlertBatch>(_options.BatchCapacity);
         var triaged = Bounded<StoreWork>(_options.BatchCapacity);
         var stored = Bounded<StoreBatch>(_options.BatchCapacity);
+        Stats.SetChannels(
+        [
+            Depth("normalize", lines, _options.LineBatchCapacity),
+            Depth("detect", events, _options.BatchCapacity),
+            Depth("enrich", detected, _options.BatchCapacity),
+            Depth("triage", enriched, _options.BatchCapacity),
+            Depth("store", triaged, _options.BatchCapacity),
+            Depth("respond", stored, _options.BatchCapacity),
+        ]);
 
         Task[] stages =
         [
@@ -97,6 +106,8 @@ public sealed class EventPipeline
 
     private static Channel<T> Bounded<T>(int capacity) =>
         Channel.CreateBounded<T>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+
+    private static ChannelDepth Depth<T>(string stage, Channel<T> channel, int capacity) => new(stage, capacity, () => channel.Reader.Count);
 
     private async Task IngestAsync(IEventSource source, ChannelWriter<LineBatch> output, CancellationToken stopIntake)
     {
@@ -160,6 +171,7 @@ public sealed class EventPipeline
                         catch (Exception ex) when (ex is not OutOfMemoryException)
                         {
                             Fail(Stats.Normalize, reference, ex);
+                            Stats.Normalize.AddDropped(DropReason.InvalidRecord);
                         }
                     }
                     Stats.Normalize.AddSent(batch.Events.Count);
@@ -363,6 +375,7 @@ public sealed class EventPipeline
                     {
                         Fail(Stats.Store, ReferenceOf(alert), ex);
                     }
+                    Stats.Store.AddDropped(DropReason.StoreFailed, batch.NewAlerts.Count);
                     foreach (var receipt in receipts)
                     {
                         receipt.Failed(ex);

@@ -18,6 +18,14 @@ public static partial class DomainJson
         {
             writer.WriteString("mergedInto"u8, mergedInto);
         }
+        if (incident.Hold is { } hold)
+        {
+            writer.WriteStartObject("hold"u8);
+            writer.WriteString("by"u8, hold.By);
+            JsonFields.WriteTime(writer, "at"u8, hold.At);
+            writer.WriteString("reason"u8, hold.Reason);
+            writer.WriteEndObject();
+        }
         WriteWorkflow(writer, incident);
         JsonFields.WriteTime(writer, "createdAt"u8, incident.CreatedAt);
         JsonFields.WriteTime(writer, "firstSeen"u8, incident.FirstSeen);
@@ -69,6 +77,10 @@ public static partial class DomainJson
         foreach (var alertId in JsonFields.Array(json, "alertIds"u8))
         {
             incident.AlertIds.Add(alertId.ValueKind == JsonValueKind.String && alertId.TryGetGuid(out var id) ? id : throw JsonFields.Invalid("alertIds"u8, alertId.GetRawText()));
+        }
+        if (!JsonFields.IsAbsent(json, "hold"u8, out var hold))
+        {
+            incident.Hold = new LegalHold(JsonFields.String(hold, "by"u8), JsonFields.Time(hold, "at"u8), JsonFields.String(hold, "reason"u8));
         }
         ReadStrings(json, "ruleIds"u8, incident.RuleIds);
         ReadObservables(json, "entities"u8, incident.Entities);

@@ -74,6 +74,23 @@ public interface IStore : IAsyncDisposable
     Task<bool> RemoveSuppressionAsync(Guid id, string by, DateTimeOffset at, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Places a legal hold on an incident: retention keeps it and its alerts until the hold is released. A second hold
+    /// is refused (<see cref="HoldResult.AlreadyHeld"/>), so the first one's who, when and why are never overwritten.
+    /// </summary>
+    Task<HoldResult> PlaceHoldAsync(Guid incidentId, LegalHold hold, CancellationToken cancellationToken);
+
+    Task<HoldResult> ReleaseHoldAsync(Guid incidentId, CancellationToken cancellationToken);
+
+    /// <summary>What a retention run with this policy would delete at <paramref name="now"/>; deletes nothing (the dry run).</summary>
+    Task<RetentionPlan> PlanRetentionAsync(RetentionPolicy policy, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Computes the plan as <see cref="PlanRetentionAsync"/> does and deletes exactly its rows, with an audit entry of the
+    /// counts by <paramref name="actor"/>, all in one transaction; returns the plan it carried out.
+    /// </summary>
+    Task<RetentionPlan> ApplyRetentionAsync(RetentionPolicy policy, DateTimeOffset now, string actor, CancellationToken cancellationToken);
+
+    /// <summary>
     /// The verdict each alert is closed with now, by a transition at or after <paramref name="since"/>: the last
     /// transition of the alert, and the last of its incident for each of the incident's alerts, when that transition
     /// closed it with a verdict. A reopened item has no verdict until it is closed again.
@@ -91,6 +108,12 @@ public interface IStore : IAsyncDisposable
 
     /// <summary>Every incident that is not closed (merged ones left out), with what its age and severity need.</summary>
     Task<IReadOnlyList<OpenIncident>> ReadOpenIncidentsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The times, outcome and due time of every incident created in [<paramref name="from"/>, <paramref name="to"/>)
+    /// (merged ones left out), in no particular order, read without the incident documents.
+    /// </summary>
+    Task<IReadOnlyList<IncidentTiming>> ReadIncidentTimingsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
 }
 
 /// <summary>What the pipeline hands the store in one transaction.</summary>
@@ -195,6 +218,9 @@ public sealed record StoreCounts(long Alerts, long Incidents, long Indicators, l
 /// One alert's times and outcome, and those of the incident it belongs to (null when it has none, or the incident has
 /// not got there): analysts mostly act on incidents, so the KPIs count an alert handled when its incident is.
 /// <see cref="RuleTitle"/> is the title of the rule's newest alert, one string shared by all of the rule's timings.
+/// <see cref="Source"/> is what raised the alert: the producer of an external alert (suricata, edr), else its origin
+/// (rule, correlation, indicator). <see cref="AttackTags"/> holds the alert's ATT&amp;CK tags (attack.*), lower case and
+/// space-separated, null when it has none; alerts with the same tags share one string.
 /// </summary>
 public sealed record AlertTiming(
     Guid Id,
@@ -208,7 +234,19 @@ public sealed record AlertTiming(
     Verdict? Verdict,
     DateTimeOffset? IncidentAcknowledgedAt = null,
     DateTimeOffset? IncidentClosedAt = null,
-    Verdict? IncidentVerdict = null);
+    Verdict? IncidentVerdict = null,
+    string Source = "rule",
+    string? AttackTags = null);
 
-/// <summary>An incident still open: its severity, when Vedette created it, and the time of its first event.</summary>
-public sealed record OpenIncident(Guid Id, Severity Severity, CaseStatus Status, DateTimeOffset CreatedAt, DateTimeOffset FirstSeen);
+/// <summary>An incident still open: its severity, when Vedette created it, the time of its first event, and when its SLA runs out.</summary>
+public sealed record OpenIncident(Guid Id, Severity Severity, CaseStatus Status, DateTimeOffset CreatedAt, DateTimeOffset FirstSeen, DateTimeOffset? DueAt = null);
+
+/// <summary>One incident's times and outcome, and when its SLA ran (or runs) out.</summary>
+public sealed record IncidentTiming(
+    Guid Id,
+    Severity Severity,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? AcknowledgedAt,
+    DateTimeOffset? ClosedAt,
+    Verdict? Verdict,
+    DateTimeOffset DueAt);

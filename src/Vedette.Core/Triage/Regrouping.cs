@@ -163,6 +163,11 @@ public static class IncidentRegrouper
             {
                 throw new InvalidOperationException($"incident {source.Id} was already merged into {source.MergedInto}");
             }
+            if (source.Hold is { } hold)
+            {
+                // Its alerts would leave the hold behind: the target keeps them only if it is held too.
+                throw new InvalidOperationException($"incident {source.Id} is under legal hold ({hold.Reason}, by {hold.By}): release it first, or merge the others into it");
+            }
             if (!named.Add(source.Id))
             {
                 throw new InvalidOperationException($"incident {source.Id} is named twice");
@@ -205,7 +210,8 @@ public static class IncidentRegrouper
         {
             throw new InvalidOperationException("a split must leave at least one alert on each side");
         }
-        var created = new Incident(newId, at, moving[0].Title, moving.Min(a => a.FirstSeen)) { LastSeen = moving.Max(a => a.LastSeen) };
+        // Alerts split off a held incident stay under its hold.
+        var created = new Incident(newId, at, moving[0].Title, moving.Min(a => a.FirstSeen)) { LastSeen = moving.Max(a => a.LastSeen), Hold = incident.Hold };
         var moves = new Dictionary<Guid, Guid>();
         foreach (var alert in moving)
         {

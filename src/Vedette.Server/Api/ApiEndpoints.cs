@@ -84,8 +84,11 @@ public static class ApiEndpoints
         new("GET", $"{V1}/audit", Role.Lead, "The audit log, oldest first, with paging"),
 
         // Telemetry (Prometheus scrape).
+        new("GET", "/metrics", Role.Viewer, "Prometheus scrape: pipeline, intake and HTTP metrics (with metricsUrls set, served there without credentials instead)"),
 
         // Retention and legal hold.
+        new("POST", $"{V1}/incidents/{{id}}/hold", Role.Lead, "Place a legal hold on an incident: retention keeps it and its alerts"),
+        new("DELETE", $"{V1}/incidents/{{id}}/hold", Role.Lead, "Release an incident's legal hold"),
 
         // API tokens: one's own from viewer up; another user's from lead up (checked per request).
         new("GET", $"{V1}/tokens", Role.Viewer, "API tokens (one's own; a lead or admin may name another user)"),

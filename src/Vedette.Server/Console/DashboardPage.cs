@@ -106,7 +106,7 @@ internal static class DashboardPage
         html.M("</div></section>");
     }
 
-    private static void DurationTile(HtmlWriter html, string id, string name, string what, DurationStats stats)
+    internal static void DurationTile(HtmlWriter html, string id, string name, string what, DurationStats stats, string counted = "alerts")
     {
         html.M("<div class=\"tile\"").A("id", "kpi-" + id).M("><h2>").T(name).M("</h2>").El("p", what, "what");
         if (stats.Count == 0)
@@ -118,7 +118,7 @@ internal static class DashboardPage
         Figure(html, "p50", "median (p50)", stats.P50);
         Figure(html, "p90", "p90", stats.P90);
         Figure(html, "mean", "mean", stats.Mean);
-        html.M("<dt>alerts</dt><dd><data class=\"count\"").A("value", I(stats.Count)).M(">").T(stats.Count.ToString("N0", CultureInfo.InvariantCulture)).M("</data></dd></dl></div>");
+        html.M("<dt>").T(counted).M("</dt><dd><data class=\"count\"").A("value", I(stats.Count)).M(">").T(stats.Count.ToString("N0", CultureInfo.InvariantCulture)).M("</data></dd></dl></div>");
     }
 
     /// <summary>A duration for people, with its exact value in seconds for machines (and tests).</summary>
@@ -156,7 +156,7 @@ internal static class DashboardPage
         SvgCharts.HorizontalBars(html, "chart-" + id, title, summary, axis, bars, style, emptyMessage);
     }
 
-    private static string AgeLabel(IncidentAge age) => age switch
+    internal static string AgeLabel(IncidentAge age) => age switch
     {
         IncidentAge.UnderOneHour => "< 1 h",
         IncidentAge.OneToFourHours => "1–4 h",
@@ -166,7 +166,7 @@ internal static class DashboardPage
         _ => throw new ArgumentOutOfRangeException(nameof(age), age, null),
     };
 
-    private static string Capitalised(Severity severity)
+    internal static string Capitalised(Severity severity)
     {
         var name = severity.ToName();
         return string.Concat(name[..1].ToUpperInvariant(), name.AsSpan(1));

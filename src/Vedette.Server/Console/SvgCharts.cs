@@ -113,6 +113,64 @@ internal static class SvgCharts
         html.M("</svg></figure>");
     }
 
+    /// <summary>
+    /// One line per series over the categories, with a marker (and its figure in a tooltip) at each value; a null
+    /// value (nothing measured in that category) breaks the line rather than drawing it down to zero.
+    /// </summary>
+    public static void Lines(HtmlWriter html, string id, string title, string summary, string xAxis, string yAxis,
+        IReadOnlyList<string> categories, IReadOnlyList<LineSeries> series, string emptyMessage, int labelEvery = 1)
+    {
+        var max = series.SelectMany(s => s.Values).Max(v => v ?? 0);
+        if (categories.Count == 0 || series.All(s => s.Values.All(v => v is null)))
+        {
+            Empty(html, id, title, emptyMessage);
+            return;
+        }
+        const double left = 52, right = 12, top = 34, bottom = 46, height = 280;
+        var plotWidth = Width - left - right;
+        var plotHeight = height - top - bottom;
+        var scale = NiceMax(Math.Max(1, (int)Math.Ceiling(max)));
+        Open(html, id, title, summary, height);
+        Legend(html, [.. series.Select(s => new ChartSeries(s.Name, s.CssClass, []))], left);
+        YAxis(html, scale, left, top, plotWidth, plotHeight, yAxis);
+        var slot = plotWidth / categories.Count;
+        foreach (var s in series)
+        {
+            html.M("<g").A("class", "line " + s.CssClass).M(">");
+            var points = new List<string>();
+            for (var i = 0; i <= categories.Count; i++)
+            {
+                if (i < categories.Count && s.Values[i] is { } value)
+                {
+                    points.Add($"{N(left + (slot * i) + (slot / 2))},{N(top + plotHeight - (plotHeight * value / scale))}");
+                    continue;
+                }
+                if (points.Count > 1)
+                {
+                    html.M("<polyline").A("points", string.Join(' ', points)).M("></polyline>");
+                }
+                points.Clear();
+            }
+            for (var i = 0; i < categories.Count; i++)
+            {
+                if (s.Values[i] is { } value)
+                {
+                    html.M("<circle").A("class", "marker").A("cx", N(left + (slot * i) + (slot / 2))).A("cy", N(top + plotHeight - (plotHeight * value / scale)))
+                        .M(" r=\"3\"><title>").T($"{categories[i]}, {s.Name}: {s.Format(value)}").M("</title></circle>");
+                }
+            }
+            html.M("</g>");
+        }
+        html.M("<g class=\"x-labels\">");
+        for (var i = 0; i < categories.Count; i += labelEvery)
+        {
+            Text(html, "tick", left + (slot * i) + (slot / 2), top + plotHeight + 16, "middle", categories[i]);
+        }
+        html.M("</g>");
+        Text(html, "axis-label", left + (plotWidth / 2), height - 6, "middle", xAxis);
+        html.M("</svg></figure>");
+    }
+
     /// <summary>The smallest 1, 2 or 5 times a power of ten at or above <paramref name="max"/>: a round top for the axis.</summary>
     public static int NiceMax(int max)
     {
@@ -208,6 +266,9 @@ internal static class SvgCharts
 
     private static string N(int value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }
+
+/// <summary>One line of a line chart: its name in the legend, its CSS class, its value per category (null: none), and how a value reads in its tooltip.</summary>
+internal sealed record LineSeries(string Name, string CssClass, IReadOnlyList<double?> Values, Func<double, string> Format);
 
 /// <summary>The look of a single-series chart: its name in the legend and its CSS class.</summary>
 internal sealed record ChartSeriesStyle(string Name, string CssClass);

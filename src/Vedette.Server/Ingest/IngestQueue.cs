@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Vedette.Ingest;
@@ -27,16 +29,32 @@ public sealed class IngestQueue : IEventSource
     private readonly Channel<LineBatch> _channel = Channel.CreateUnbounded<LineBatch>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _lock = new();
     private readonly long _capacity;
+    private readonly Histogram<double>? _latency;
     private TaskCompletionSource _resumed = CompletedGate();
     private long _queuedBytes;
     private long _admitted;
     private long _refused;
     private bool _closed;
 
-    public IngestQueue(long capacityBytes)
+    /// <param name="meter">Where the queue reports its depth, its admissions and how long admitted lines take to be stored.</param>
+    public IngestQueue(long capacityBytes, Meter? meter = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacityBytes, 1);
         _capacity = capacityBytes;
+        if (meter is null)
+        {
+            return;
+        }
+        meter.CreateObservableGauge("vedette.intake.queued", () => QueuedBytes, "By", "Bytes of admitted lines not yet settled by the store");
+        meter.CreateObservableGauge("vedette.intake.capacity", () => _capacity, "By", "Bytes the intake admits at once before answering 429 (ingestQueueBytes)");
+        meter.CreateObservableCounter("vedette.intake.requests", () => (IEnumerable<Measurement<long>>)
+        [
+            new(AdmittedRequests, new KeyValuePair<string, object?>("outcome", "admitted")),
+            new(RefusedRequests, new KeyValuePair<string, object?>("outcome", "refused")),
+        ], "{request}", "Ingest requests admitted into the pipeline, or refused because it was full (429)");
+        _latency = meter.CreateHistogram(
+            "vedette.intake.duration", "s", "Seconds from a request's admission until the store settled every batch of it",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Telemetry.VedetteMeter.LatencyBuckets });
     }
 
     public string Name => "api";
@@ -92,6 +110,7 @@ public sealed class IngestQueue : IEventSource
             _queuedBytes += bytes;
             _admitted++;
             receipt.Bytes = bytes;
+            receipt.AdmittedAt = Stopwatch.GetTimestamp();
             receipt.Expect(batches.Count);
             foreach (var batch in batches)
             {
@@ -104,7 +123,13 @@ public sealed class IngestQueue : IEventSource
     }
 
     /// <summary>Called when a receipt settles: its bytes have left the pipeline.</summary>
-    public void Release(IngestReceipt receipt) => Interlocked.Add(ref _queuedBytes, -receipt.Bytes);
+    public void Release(IngestReceipt receipt)
+    {
+        Interlocked.Add(ref _queuedBytes, -receipt.Bytes);
+        _latency?.Record(
+            Stopwatch.GetElapsedTime(receipt.AdmittedAt).TotalSeconds,
+            new KeyValuePair<string, object?>("outcome", receipt.Failure is null ? "stored" : "failed"));
+    }
 
     /// <summary>Takes nothing more; what was admitted still drains through the pipeline.</summary>
     public void Close()

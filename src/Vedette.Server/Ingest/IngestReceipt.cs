@@ -33,6 +33,9 @@ public sealed class IngestReceipt : IBatchReceipt
     /// <summary>Bytes of lines admitted with this receipt, released from the queue when it settles.</summary>
     public long Bytes { get; internal set; }
 
+    /// <summary>When the queue admitted it (<see cref="System.Diagnostics.Stopwatch"/> ticks), for the intake latency.</summary>
+    internal long AdmittedAt { get; set; }
+
     /// <summary>Completes when every batch is stored or failed; never faults (see <see cref="Failure"/>).</summary>
     public Task Completion => _done.Task;
 

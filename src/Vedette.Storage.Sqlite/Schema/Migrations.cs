@@ -10,7 +10,17 @@ internal static class Migrations
         new(3, "suppressions", Suppressions),
         new(4, "incident queue: SLA due time and merges", Queue),
         new(5, "identity: users, API tokens, sessions, passkeys", Identity),
+        new(6, "legal hold on incidents", LegalHold),
+        new(7, ReportColumns.Name, ReportColumns.Sql),
     ];
+
+    // A held incident is kept by retention however old; who placed the hold, when and why are columns so that the
+    // retention query filters on them, and the same hold is in the document so that reads show it.
+    private const string LegalHold = """
+        ALTER TABLE incidents ADD COLUMN held_by TEXT;
+        ALTER TABLE incidents ADD COLUMN held_at TEXT;
+        ALTER TABLE incidents ADD COLUMN hold_reason TEXT;
+        """;
 
     // Secrets are stored as SHA-256 hashes (tokens, session ids, recovery codes) or PHC strings (passwords); the TOTP
     // secret is kept as it is, since verifying a code needs it. Users are never deleted (disabled instead), so audit

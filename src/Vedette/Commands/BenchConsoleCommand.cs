@@ -64,23 +64,7 @@ internal sealed partial class BenchConsoleCommand : AsyncCommand<BenchConsoleSet
 
     public override async Task<int> ExecuteAsync(CommandContext context, BenchConsoleSettings settings, CancellationToken cancellationToken)
     {
-        var folder = Path.Combine(Path.GetTempPath(), "vedette-bench-console-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        try
-        {
-            return await RunAsync(settings, folder, cancellationToken);
-        }
-        finally
-        {
-            try
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A file still held open; the temporary folder is left behind.
-            }
-        }
+        return await BenchFolder.RunInTemporaryAsync("vedette-bench-console-", folder => RunAsync(settings, folder, cancellationToken));
     }
 
     private static async Task<int> RunAsync(BenchConsoleSettings settings, string folder, CancellationToken cancellationToken)

@@ -29,6 +29,10 @@ internal sealed class DemoSettings : StoreSettings, ISimulationSettings
     [Description(SimulationArguments.AttacksHelp)]
     public string? Attacks { get; init; }
 
+    [CommandOption("--analyst")]
+    [Description("Then simulate analysts working the queue: acknowledge after realistic delays, close with the verdict the ground truth calls for, leave some open (so every KPI has data).")]
+    public bool Analyst { get; init; }
+
     public override ValidationResult Validate() => this.ValidateSimulation() ?? base.Validate();
 }
 
@@ -73,14 +77,21 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
         var queue = await engine.Store.AllIncidentsAsync(new IncidentQuery(), cancellationToken);
         var counts = await engine.Store.CountAsync(cancellationToken);
         var (outcomes, benign) = ScenarioMatcher.Match(simulation.Scenarios, labels, Path.GetFileName(eventsFile), alerts);
+        Simulation.AnalystSummary? shift = null;
+        if (settings.Analyst)
+        {
+            var attackAlerts = outcomes.SelectMany(o => o.Alerts).Select(a => a.Id).ToHashSet();
+            shift = await Simulation.AnalystShift.WorkAsync(
+                engine.Store, queue, alerts.ToDictionary(a => a.Id), a => attackAlerts.Contains(a.Id), settings.Seed, cancellationToken);
+        }
 
         if (settings.Format == OutputFormat.Json)
         {
-            WriteJson(result, counts, outcomes, benign, queue, folder);
+            WriteJson(result, counts, outcomes, benign, queue, folder, shift);
         }
         else
         {
-            WriteTable(result, counts, outcomes, benign, queue, folder);
+            WriteTable(result, counts, outcomes, benign, queue, folder, shift);
         }
         PipelineRunner.ReportErrors(engine.Errors);
         return outcomes.All(o => o.Detected) && result.Errors == 0 ? 0 : 1;
@@ -119,7 +130,7 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
         return all;
     }
 
-    private static void WriteTable(Pipeline.PipelineResult result, StoreCounts counts, IReadOnlyList<ScenarioOutcome> outcomes, IReadOnlyList<Alert> benign, List<Incident> queue, string folder)
+    private static void WriteTable(Pipeline.PipelineResult result, StoreCounts counts, IReadOnlyList<ScenarioOutcome> outcomes, IReadOnlyList<Alert> benign, List<Incident> queue, string folder, Simulation.AnalystSummary? shift)
     {
         AnsiConsole.Write(new Rule("[bold]Incident queue[/] (priority order)").LeftJustified());
         AnsiConsole.Write(Tables.Incidents([.. queue.Take(15)]));
@@ -147,10 +158,23 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
         {
             AnsiConsole.MarkupLineInterpolated($"  {group.Count(),5}  {group.Key}");
         }
+        if (shift is not null)
+        {
+            AnsiConsole.WriteLine();
+            AnsiConsole.Write(new Rule("[bold]Analysts[/] (simulated shift)").LeftJustified());
+            var table = new Table().Border(TableBorder.Rounded).AddColumn("").AddColumn(new TableColumn("incidents").RightAligned()).AddColumn(new TableColumn("alerts").RightAligned());
+            table.AddRow("acknowledged", shift.IncidentsAcknowledged.ToString("N0"), shift.AlertsAcknowledged.ToString("N0"));
+            table.AddRow("closed true-positive", shift.TruePositive.ToString("N0"), "");
+            table.AddRow("closed benign-positive", shift.BenignPositive.ToString("N0"), "");
+            table.AddRow("closed false-positive", shift.FalsePositive.ToString("N0"), "");
+            table.AddRow("closed", (shift.TruePositive + shift.BenignPositive + shift.FalsePositive).ToString("N0"), shift.AlertsClosed.ToString("N0"));
+            table.AddRow("left open", shift.LeftOpen.ToString("N0"), "");
+            AnsiConsole.Write(table);
+        }
         AnsiConsole.MarkupLineInterpolated($"store: {ProductPaths.Database(folder)}");
     }
 
-    private static void WriteJson(Pipeline.PipelineResult result, StoreCounts counts, IReadOnlyList<ScenarioOutcome> outcomes, IReadOnlyList<Alert> benign, List<Incident> queue, string folder)
+    private static void WriteJson(Pipeline.PipelineResult result, StoreCounts counts, IReadOnlyList<ScenarioOutcome> outcomes, IReadOnlyList<Alert> benign, List<Incident> queue, string folder, Simulation.AnalystSummary? shift)
     {
         using var stdout = Console.OpenStandardOutput();
         using (var writer = new Utf8JsonWriter(stdout, DomainJson.WriterOptions(indented: true)))
@@ -223,6 +247,20 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
                 writer.WriteEndObject();
             }
             writer.WriteEndArray();
+            if (shift is not null)
+            {
+                writer.WriteStartObject("analysts");
+                writer.WriteNumber("acknowledged", shift.IncidentsAcknowledged);
+                writer.WriteStartObject("closed");
+                writer.WriteNumber("true-positive", shift.TruePositive);
+                writer.WriteNumber("benign-positive", shift.BenignPositive);
+                writer.WriteNumber("false-positive", shift.FalsePositive);
+                writer.WriteEndObject();
+                writer.WriteNumber("leftOpen", shift.LeftOpen);
+                writer.WriteNumber("alertsAcknowledged", shift.AlertsAcknowledged);
+                writer.WriteNumber("alertsClosed", shift.AlertsClosed);
+                writer.WriteEndObject();
+            }
             writer.WriteEndObject();
         }
         stdout.WriteByte((byte)'\n');

@@ -68,9 +68,12 @@ internal sealed class ShowSettings : StoreSettings
 /// <summary>Opens an existing store for reading; a missing store is a clear error, not a new empty one.</summary>
 internal static class StoreAccess
 {
-    public static async Task<IStore> OpenExistingAsync(StoreSettings settings, CancellationToken cancellationToken)
+    public static Task<IStore> OpenExistingAsync(StoreSettings settings, CancellationToken cancellationToken) =>
+        OpenExistingAsync(settings.Data, cancellationToken);
+
+    public static async Task<IStore> OpenExistingAsync(string data, CancellationToken cancellationToken)
     {
-        var path = ProductPaths.Database(settings.Data);
+        var path = ProductPaths.Database(data);
         if (!File.Exists(path))
         {
             throw new InvalidOperationException($"no Vedette store at {Path.GetFullPath(path)}: run `vedette demo` or `vedette ingest`, or pass --data DIR");

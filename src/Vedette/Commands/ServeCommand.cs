@@ -23,32 +23,42 @@ internal sealed class ServeSettings : PipelineSettings
     [Description("Where to listen, semicolon-separated (default http://127.0.0.1:8080, or the config file's urls).")]
     public string? Urls { get; init; }
 
+    [CommandOption("--metrics-urls <URLS>")]
+    [Description("Serve /metrics on this address of its own, without credentials (e.g. http://127.0.0.1:9464), rather than on --urls with a token.")]
+    public string? MetricsUrls { get; init; }
+
     [CommandOption("--config <FILE>")]
-    [Description("Server configuration (JSON): urls, maxRequestBytes, ingestQueueBytes, session timeouts, feedsConfig, passkey domain and origins; see docs/guide/server.md.")]
+    [Description("Server configuration (JSON): urls, maxRequestBytes, ingestQueueBytes, session timeouts, feedsConfig, metricsUrls, passkey domain and origins; see docs/guide/server.md.")]
     public string? Config { get; init; }
 
     public override ValidationResult Validate() =>
         Config is not null && !File.Exists(Config) ? ValidationResult.Error($"no such file: {Config}") : base.Validate();
 
+    /// <summary>The configuration file as written; a retention section with a bad age fails here, before anything runs.</summary>
+    public static ServerOptions ReadConfig(string path)
+    {
+        try
+        {
+            var options = JsonSerializer.Deserialize<ServerOptions>(File.ReadAllText(path), ConfigJson) ?? new ServerOptions();
+            _ = options.Retention?.ToPolicy();
+            _ = options.Retention?.ToInterval();
+            return options;
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException)
+        {
+            throw new InvalidOperationException($"{path}: {ex.Message}", ex);
+        }
+    }
+
     /// <summary>Defaults, then the config file, then the command line.</summary>
     public ServerOptions ToServerOptions()
     {
-        var options = new ServerOptions();
-        if (Config is not null)
-        {
-            try
-            {
-                options = JsonSerializer.Deserialize<ServerOptions>(File.ReadAllText(Config), ConfigJson) ?? options;
-            }
-            catch (JsonException ex)
-            {
-                throw new InvalidOperationException($"{Config}: {ex.Message}", ex);
-            }
-        }
+        var options = Config is null ? new ServerOptions() : ReadConfig(Config);
         var feeds = options.FeedsConfig ?? Path.Combine(Data, "feeds.yml");
         return options with
         {
             Urls = Urls ?? options.Urls,
+            MetricsUrls = MetricsUrls ?? options.MetricsUrls,
             FeedsConfig = File.Exists(feeds) ? Path.GetFullPath(feeds) : null,
         };
     }

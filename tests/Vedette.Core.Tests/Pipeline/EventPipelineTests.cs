@@ -181,6 +181,15 @@ public sealed class EventPipelineTests : IAsyncLifetime
 
         public Task<bool> RemoveSuppressionAsync(Guid id, string by, DateTimeOffset at, CancellationToken cancellationToken) => inner.RemoveSuppressionAsync(id, by, at, cancellationToken);
 
+        public Task<HoldResult> PlaceHoldAsync(Guid incidentId, LegalHold hold, CancellationToken cancellationToken) => inner.PlaceHoldAsync(incidentId, hold, cancellationToken);
+
+        public Task<HoldResult> ReleaseHoldAsync(Guid incidentId, CancellationToken cancellationToken) => inner.ReleaseHoldAsync(incidentId, cancellationToken);
+
+        public Task<RetentionPlan> PlanRetentionAsync(RetentionPolicy policy, DateTimeOffset now, CancellationToken cancellationToken) => inner.PlanRetentionAsync(policy, now, cancellationToken);
+
+        public Task<RetentionPlan> ApplyRetentionAsync(RetentionPolicy policy, DateTimeOffset now, string actor, CancellationToken cancellationToken) =>
+            inner.ApplyRetentionAsync(policy, now, actor, cancellationToken);
+
         public Task<IReadOnlyList<RuleVerdict>> ReadVerdictsAsync(DateTimeOffset since, CancellationToken cancellationToken) => inner.ReadVerdictsAsync(since, cancellationToken);
 
         public Task<IReadOnlyList<RuleAlertCount>> ReadRuleCountsAsync(CancellationToken cancellationToken) => inner.ReadRuleCountsAsync(cancellationToken);
@@ -188,6 +197,9 @@ public sealed class EventPipelineTests : IAsyncLifetime
         public Task<IReadOnlyList<AlertTiming>> ReadAlertTimingsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) => inner.ReadAlertTimingsAsync(from, to, cancellationToken);
 
         public Task<IReadOnlyList<OpenIncident>> ReadOpenIncidentsAsync(CancellationToken cancellationToken) => inner.ReadOpenIncidentsAsync(cancellationToken);
+
+        public Task<IReadOnlyList<IncidentTiming>> ReadIncidentTimingsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+            inner.ReadIncidentTimingsAsync(from, to, cancellationToken);
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }

@@ -65,12 +65,24 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
 
         var interactive = settings.Format == OutputFormat.Table && PipelineRunner.IsInteractive;
         var labels = new List<string?>(settings.Events);
+        var simulationOptions = settings.Options();
+        Simulation.ReplayClock? replay = null;
+        if (settings.Analyst)
+        {
+            // The simulated day ends half a day ago, so that the analysts' shift after it is over by now and every
+            // time a report reads lies in the past; alerts are created on the replayed day, not today.
+            var now = TimeProvider.System.GetUtcNow();
+            var start = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero) - simulationOptions.Span - TimeSpan.FromHours(12);
+            simulationOptions = simulationOptions with { Start = start };
+            replay = new Simulation.ReplayClock(start, simulationOptions.Span);
+        }
         var simulation = interactive
-            ? AnsiConsole.Status().Start("Simulating traffic...", _ => Simulate(settings, eventsFile, input, inventoryFile, feedFile, labels))
-            : Simulate(settings, eventsFile, input, inventoryFile, feedFile, labels);
+            ? AnsiConsole.Status().Start("Simulating traffic...", _ => Simulate(simulationOptions, eventsFile, input, inventoryFile, feedFile, labels))
+            : Simulate(simulationOptions, eventsFile, input, inventoryFile, feedFile, labels);
 
         var options = new EngineOptions { DataFolder = folder, InventoryPath = inventoryFile, IntelPaths = [feedFile] };
-        await using var engine = await Engine.OpenAsync(options, TimeProvider.System, null, cancellationToken);
+        await using var engine = await Engine.OpenAsync(options, replay ?? TimeProvider.System, null, cancellationToken);
+        replay?.Follow(() => engine.Pipeline.Stats.BytesRead, new FileInfo(eventsFile).Length);
         var result = await PipelineRunner.RunAsync(engine, new FileSource(eventsFile, engine.Lines), interactive, "detecting", cancellationToken);
 
         var alerts = await AllAlertsAsync(engine.Store, cancellationToken);
@@ -97,8 +109,8 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
         return outcomes.All(o => o.Detected) && result.Errors == 0 ? 0 : 1;
     }
 
-    private static Simulation.SimulationResult Simulate(DemoSettings settings, string eventsFile, string input, string inventoryFile, string feedFile, List<string?> labels) =>
-        SimulationFiles.Write(settings.Options(), eventsFile, Path.Combine(input, "truth.json"), inventoryFile, feedFile, labels);
+    private static Simulation.SimulationResult Simulate(Simulation.SimulationOptions options, string eventsFile, string input, string inventoryFile, string feedFile, List<string?> labels) =>
+        SimulationFiles.Write(options, eventsFile, Path.Combine(input, "truth.json"), inventoryFile, feedFile, labels);
 
     /// <summary>The demo starts from an empty store, but never deletes a store it did not make itself.</summary>
     private static void PrepareFolder(string folder)

@@ -122,6 +122,8 @@ public static class ApiEndpoints
         new("POST", "/console/incidents/{id}/comment", Role.Analyst, "Console: comment on an incident (form)"),
         new("POST", "/console/incidents/{id}/merge", Role.SeniorAnalyst, "Console: merge other incidents into this one (form)"),
         new("POST", "/console/incidents/{id}/split", Role.SeniorAnalyst, "Console: move selected alerts into a new incident (form)"),
+        new("POST", "/console/incidents/{id}/hold", Role.Lead, "Console: place a legal hold on an incident, with a reason (form)"),
+        new("POST", "/console/incidents/{id}/release", Role.Lead, "Console: release an incident's legal hold (form)"),
         new("GET", "/console/alerts/{id}", Role.Viewer, "Console alert page: fields, score, intel hits, every event behind it"),
         new("POST", "/console/alerts/{id}/acknowledge", Role.Analyst, "Console: acknowledge an alert (form)"),
         new("POST", "/console/alerts/{id}/assign", Role.Analyst, "Console: assign an alert (form)"),

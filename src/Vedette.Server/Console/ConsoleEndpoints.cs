@@ -28,6 +28,7 @@ internal static class ConsoleEndpoints
             Guid.TryParse(id, out var guid) ? IncidentPage.RenderAsync(guid, context, store, StatusCodes.Status200OK, null) : Task.FromResult(NotFound(id, "incident")));
         WorkItemForms.MapItemActions(routes, "incidents", WorkKind.Incidents, IncidentPage.RenderAsync);
         WorkItemForms.MapRegrouping(routes, IncidentPage.RenderAsync);
+        WorkItemForms.MapLegalHold(routes, IncidentPage.RenderAsync);
         routes.MapApi("GET", "/console/alerts/{id}", (string id, HttpContext context, IStore store) =>
             Guid.TryParse(id, out var guid) ? AlertPage.RenderAsync(guid, context, store, StatusCodes.Status200OK, null) : Task.FromResult(NotFound(id, "alert")));
         WorkItemForms.MapItemActions(routes, "alerts", WorkKind.Alerts, AlertPage.RenderAsync);

@@ -59,6 +59,10 @@ internal static class IncidentPage
                 {
                     WriteRegrouping(html, incident, token);
                 }
+                if (caller.Role >= Role.Lead)
+                {
+                    WriteHold(html, incident, token);
+                }
             }
             WriteEntities(html, incident, alerts);
             ItemSections.WriteScore(html, incident.Risk, "h2", "Score breakdown");
@@ -81,6 +85,10 @@ internal static class IncidentPage
             .El("dt", "First seen").El("dd", ConsolePages.Time(incident.FirstSeen))
             .El("dt", "Last seen").El("dd", ConsolePages.Time(incident.LastSeen))
             .El("dt", "Id").El("dd", incident.Id.ToString(), "id");
+        if (incident.Hold is { } hold)
+        {
+            html.El("dt", "Legal hold").El("dd", $"placed by {hold.By} at {ConsolePages.Time(hold.At)}: {hold.Reason}", "hold");
+        }
         if (incident.MergedInto is { } target)
         {
             html.El("dt", "Merged into").M("<dd><a").A("href", "/console/incidents/" + target).M(">").T(target.ToString()).M("</a></dd>");
@@ -100,6 +108,24 @@ internal static class IncidentPage
         ItemSections.Form(html, $"/console/incidents/{incident.Id}/split", token, version, id: "split");
         html.M("<label for=\"split-note\">Note</label><input id=\"split-note\" name=\"note\" maxlength=\"4000\">")
             .M("<button type=\"submit\">Split the ticked alerts into a new incident</button></form></section>");
+    }
+
+    /// <summary>Retention keeps a held incident and its alerts, whatever their age, until a lead releases it.</summary>
+    private static void WriteHold(HtmlWriter html, Incident incident, string token)
+    {
+        html.M("<section class=\"actions\" aria-labelledby=\"hold-h\"><h2 id=\"hold-h\">Legal hold</h2>");
+        if (incident.Hold is null)
+        {
+            ItemSections.Form(html, $"/console/incidents/{incident.Id}/hold", token, null);
+            html.M("<label for=\"hold-reason\">Reason</label><input id=\"hold-reason\" name=\"reason\" required maxlength=\"4000\" size=\"40\">")
+                .M("<button type=\"submit\">Place legal hold</button></form>");
+        }
+        else
+        {
+            ItemSections.Form(html, $"/console/incidents/{incident.Id}/release", token, null);
+            html.M("<button type=\"submit\">Release the hold</button></form>");
+        }
+        html.M("</section>");
     }
 
     /// <summary>Each entity with what the feeds said about it in this incident's alerts (feed, score, why it matched).</summary>

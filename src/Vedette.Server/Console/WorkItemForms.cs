@@ -3,8 +3,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Vedette.Cases;
 using Vedette.Identity;
 using Vedette.Server.Api;
+using Vedette.Server.Auth;
 using Vedette.Storage;
 using Vedette.Triage;
 
@@ -72,6 +74,31 @@ internal static class WorkItemForms
                 context.RequestServices.GetRequiredService<IncidentFeedback>(), time);
         });
     }
+
+    /// <summary>Legal hold: leads and up place it with a reason and release it (the CLI's and the API's steps).</summary>
+    public static void MapLegalHold(IEndpointRouteBuilder routes, ItemPageRenderer render)
+    {
+        Map(routes, "incidents", "hold", WorkKind.Incidents, render, async (id, form, context, store, time) =>
+        {
+            try
+            {
+                return Outcome(await LegalHolds.PlaceAsync(store, id, Caller.From(context).Name, form["reason"].ToString(), time.GetUtcNow(), context.RequestAborted));
+            }
+            catch (ArgumentException ex)
+            {
+                return ActionOutcome.BadRequest(ex.Message);
+            }
+        });
+        Map(routes, "incidents", "release", WorkKind.Incidents, render, async (id, _, context, store, time) =>
+            Outcome(await LegalHolds.ReleaseAsync(store, id, Caller.From(context).Name, time.GetUtcNow(), context.RequestAborted)));
+    }
+
+    private static ActionOutcome Outcome(HoldOutcome outcome) => outcome switch
+    {
+        { Result: HoldResult.Done, Incident: { } incident } => new ActionOutcome.Done(incident),
+        { Result: HoldResult.NotFound } or { Incident: null } => ActionOutcome.NotFound(outcome.Refusal ?? "the incident is gone"),
+        _ => ActionOutcome.Conflict(outcome.Refusal!),
+    };
 
     private static void Map(IEndpointRouteBuilder routes, string prefix, string action, WorkKind kind, ItemPageRenderer render,
         Func<Guid, IFormCollection, HttpContext, IStore, TimeProvider, Task<ActionOutcome>> act)

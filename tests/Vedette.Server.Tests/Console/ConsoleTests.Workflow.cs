@@ -208,6 +208,34 @@ public sealed partial class ConsoleTests
         Assert.Equal(HttpStatusCode.BadRequest, (await lead.Client.GetAsync("/console/audit?before=x")).StatusCode);
     }
 
+    [Fact]
+    public async Task A_lead_places_and_releases_a_legal_hold_from_the_incident_page()
+    {
+        var incident = await FirstNewIncidentAsync();
+        var page = $"/console/incidents/{incident.Id}";
+        var senior = await SignInAsync("senior-analyst");
+        Assert.DoesNotContain("/hold", await senior.Client.GetStringAsync(page), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, (await PostFormAsync(senior, page, $"{page}/hold", ("reason", "litigation"))).StatusCode);
+
+        var lead = await SignInWithTotpAsync("hold-lead", Role.Lead);
+        Assert.Equal(HttpStatusCode.BadRequest, (await PostFormAsync(lead, page, $"{page}/hold", ("reason", " "))).StatusCode);
+        Assert.Null((await Server.Store.GetIncidentAsync(incident.Id, CancellationToken.None))!.Hold);
+
+        Assert.Equal(HttpStatusCode.Found, (await PostFormAsync(lead, page, $"{page}/hold", ("reason", "litigation <hold> 2026-114"))).StatusCode);
+        var held = (await Server.Store.GetIncidentAsync(incident.Id, CancellationToken.None))!.Hold;
+        Assert.Equal(("hold-lead", "litigation <hold> 2026-114"), (held?.By, held?.Reason));
+        var html = await lead.Client.GetStringAsync(page);
+        Assert.Contains(Encode("litigation <hold> 2026-114"), html, StringComparison.Ordinal);
+        Assert.Contains($"action=\"{page}/release\"", html, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Conflict, (await PostFormAsync(lead, page, $"{page}/hold", ("reason", "again"))).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Found, (await PostFormAsync(lead, page, $"{page}/release")).StatusCode);
+        Assert.Null((await Server.Store.GetIncidentAsync(incident.Id, CancellationToken.None))!.Hold);
+        var audit = await Server.AuditAsync();
+        Assert.Contains(audit, a => a.Action == "incident.hold" && a.Actor == "hold-lead" && a.Target == $"incident/{incident.Id}");
+        Assert.Contains(audit, a => a.Action == "incident.release" && a.Actor == "hold-lead" && a.Target == $"incident/{incident.Id}");
+    }
+
     /// <summary>A user of a role that needs MFA, enrolled with TOTP and signed in through both forms.</summary>
     private async Task<BrowserSession> SignInWithTotpAsync(string name, Role role)
     {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Vedette.Domain;
@@ -30,6 +31,10 @@ public sealed class JsonFlattener
     /// <summary>Reads a JSON object into a field table; throws <see cref="FormatException"/> with a position for anything else.</summary>
     public FieldTable Read(ReadOnlySpan<byte> json)
     {
+        if (TryReadFlat(json))
+        {
+            return new FieldTable(json.ToArray(), _slots[.._count], _count, namesInterned: !_uninternedSeen);
+        }
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth + 1, CommentHandling = JsonCommentHandling.Disallow });
         _count = 0;
         _property = 0;
@@ -51,6 +56,256 @@ public sealed class JsonFlattener
             throw new FormatException($"malformed JSON at byte {ex.BytePositionInLine}: {FirstSentence(ex.Message)}", ex);
         }
         return new FieldTable(json.ToArray(), _slots[.._count], _count, namesInterned: !_uninternedSeen);
+    }
+
+    /// <summary>Bytes that end the plain run of a JSON string: its closing quote, an escape, or a control character JSON forbids there.</summary>
+    private static readonly SearchValues<byte> StringStops = SearchValues.Create(
+        [(byte)'"', (byte)'\\', 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x0E, 0x0F,
+         0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1A, 0x1B, 0x1C, 0x1D, 0x1E, 0x1F]);
+
+    /// <summary>
+    /// The common case, a flat object of scalars (OTRF, NXLog, most syslog-in-JSON), read without Utf8JsonReader:
+    /// the reader's per-token checks were the largest single cost of detection. Anything this scanner does not fully
+    /// recognise — nesting, arrays, <c>\u</c> escapes, escaped or long names, any syntax error — returns false and the
+    /// reader reads the record from the start, so what is accepted and every error message stay the reader's.
+    /// UTF-8 inside strings is not checked here, as the reader does not check it either (the normalizer validates
+    /// each record once).
+    /// </summary>
+    private bool TryReadFlat(ReadOnlySpan<byte> json)
+    {
+        _count = 0;
+        _property = 0;
+        _uninternedSeen = false;
+        var i = SkipWhitespace(json, 0);
+        if (i >= json.Length || json[i] != '{')
+        {
+            return false;
+        }
+        i = SkipWhitespace(json, i + 1);
+        if (i < json.Length && json[i] == '}')
+        {
+            return SkipWhitespace(json, i + 1) == json.Length;
+        }
+        while (true)
+        {
+            if (i >= json.Length || json[i] != '"' || !TryScanString(json, i, out var keyEnd, out var keyEscaped) || keyEscaped)
+            {
+                return Reset();
+            }
+            var key = json[(i + 1)..(keyEnd - 1)];
+            if (key.Length > 256 || !TryFlatName(key, out var name))
+            {
+                return Reset();
+            }
+            i = SkipWhitespace(json, keyEnd);
+            if (i >= json.Length || json[i] != ':')
+            {
+                return Reset();
+            }
+            i = SkipWhitespace(json, i + 1);
+            if (i >= json.Length)
+            {
+                return Reset();
+            }
+            int end;
+            switch (json[i])
+            {
+                case (byte)'"':
+                    if (!TryScanString(json, i, out end, out var escaped))
+                    {
+                        return Reset();
+                    }
+                    Add(new FieldTable.Slot(name, JsonTokenType.String, i, end - i, escaped));
+                    break;
+                case (byte)'t':
+                    if (!json[i..].StartsWith("true"u8))
+                    {
+                        return Reset();
+                    }
+                    end = i + 4;
+                    Add(new FieldTable.Slot(name, JsonTokenType.True, i, 4, false));
+                    break;
+                case (byte)'f':
+                    if (!json[i..].StartsWith("false"u8))
+                    {
+                        return Reset();
+                    }
+                    end = i + 5;
+                    Add(new FieldTable.Slot(name, JsonTokenType.False, i, 5, false));
+                    break;
+                case (byte)'n':
+                    if (!json[i..].StartsWith("null"u8))
+                    {
+                        return Reset();
+                    }
+                    end = i + 4;
+                    Add(new FieldTable.Slot(name, JsonTokenType.Null, i, 4, false));
+                    break;
+                default:
+                    end = ScanNumber(json, i);
+                    if (end < 0)
+                    {
+                        return Reset();
+                    }
+                    Add(new FieldTable.Slot(name, JsonTokenType.Number, i, end - i, false));
+                    break;
+            }
+            i = SkipWhitespace(json, end);
+            if (i >= json.Length)
+            {
+                return Reset();
+            }
+            if (json[i] == '}')
+            {
+                return SkipWhitespace(json, i + 1) == json.Length || Reset();
+            }
+            if (json[i] != ',')
+            {
+                return Reset();
+            }
+            i = SkipWhitespace(json, i + 1);
+        }
+    }
+
+    private bool Reset()
+    {
+        _count = 0;
+        _property = 0;
+        _uninternedSeen = false;
+        return false;
+    }
+
+    private static int SkipWhitespace(ReadOnlySpan<byte> json, int i)
+    {
+        while (i < json.Length && json[i] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
+        {
+            i++;
+        }
+        return i;
+    }
+
+    /// <summary>
+    /// Scans the string whose opening quote is at <paramref name="start"/>; <paramref name="end"/> is just past its
+    /// closing quote. Accepts only the escapes that stand for one ASCII character (a <c>\u</c> escape is left to the reader).
+    /// </summary>
+    private static bool TryScanString(ReadOnlySpan<byte> json, int start, out int end, out bool escaped)
+    {
+        escaped = false;
+        var i = start + 1;
+        while (true)
+        {
+            var stop = json[i..].IndexOfAny(StringStops);
+            if (stop < 0)
+            {
+                end = 0;
+                return false;
+            }
+            i += stop;
+            if (json[i] == '"')
+            {
+                end = i + 1;
+                return true;
+            }
+            if (json[i] != '\\' || i + 1 >= json.Length
+                || json[i + 1] is not ((byte)'"' or (byte)'\\' or (byte)'/' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t'))
+            {
+                end = 0;
+                return false;
+            }
+            escaped = true;
+            i += 2;
+        }
+    }
+
+    /// <summary>JSON's number grammar; the index just past the number, or -1.</summary>
+    private static int ScanNumber(ReadOnlySpan<byte> json, int i)
+    {
+        if (i < json.Length && json[i] == '-')
+        {
+            i++;
+        }
+        if (i >= json.Length)
+        {
+            return -1;
+        }
+        if (json[i] == '0')
+        {
+            i++;
+        }
+        else if (json[i] is >= (byte)'1' and <= (byte)'9')
+        {
+            i = SkipDigits(json, i + 1);
+        }
+        else
+        {
+            return -1;
+        }
+        if (i < json.Length && json[i] == '.')
+        {
+            var digits = SkipDigits(json, i + 1);
+            if (digits == i + 1)
+            {
+                return -1;
+            }
+            i = digits;
+        }
+        if (i < json.Length && json[i] is (byte)'e' or (byte)'E')
+        {
+            i++;
+            if (i < json.Length && json[i] is (byte)'+' or (byte)'-')
+            {
+                i++;
+            }
+            var digits = SkipDigits(json, i);
+            if (digits == i)
+            {
+                return -1;
+            }
+            i = digits;
+        }
+        return i;
+    }
+
+    private static int SkipDigits(ReadOnlySpan<byte> json, int i)
+    {
+        while (i < json.Length && json[i] is >= (byte)'0' and <= (byte)'9')
+        {
+            i++;
+        }
+        return i;
+    }
+
+    /// <summary>A top-level name (unescaped, at most 256 bytes), with the same positional cache the reader's path uses.</summary>
+    private bool TryFlatName(ReadOnlySpan<byte> key, out string name)
+    {
+        var index = _property++;
+        if (index < _lastAt.Count)
+        {
+            var (lastParent, leaf, lastName) = _lastAt[index];
+            if (lastParent is null && key.SequenceEqual(leaf))
+            {
+                name = lastName;
+                return true;
+            }
+        }
+        Span<char> chars = stackalloc char[key.Length];
+        if (System.Text.Unicode.Utf8.ToUtf16(key, chars, out _, out var written, replaceInvalidSequences: false) != OperationStatus.Done)
+        {
+            name = "";
+            return false;
+        }
+        chars = chars[..written];
+        name = _nameLookup.TryGetValue(chars, out var known) ? known : Intern(new string(chars));
+        var entry = ((string?)null, key.ToArray(), name);
+        if (index < _lastAt.Count)
+        {
+            _lastAt[index] = entry;
+        }
+        else if (_lastAt.Count < MaxFields)
+        {
+            _lastAt.Add(entry);
+        }
+        return true;
     }
 
     /// <summary>Reads and decodes every field at once (tests and tools that want a dictionary).</summary>

@@ -35,6 +35,7 @@ public static class ApiEndpoints
         new("POST", $"{V1}/auth/password", Role.Viewer, "Change the caller's password", DuringMfaEnrolment: true),
         new("POST", $"{V1}/auth/totp/begin", Role.Viewer, "Start TOTP enrolment: secret and otpauth URI", DuringMfaEnrolment: true),
         new("POST", $"{V1}/auth/totp/confirm", Role.Viewer, "Confirm TOTP enrolment with a code; returns recovery codes once", DuringMfaEnrolment: true),
+        new("POST", $"{V1}/auth/recovery-codes", Role.Viewer, "New recovery codes, given a current TOTP code; the old ones stop working; shown once"),
         new("POST", $"{V1}/auth/passkeys/register/begin", Role.Viewer, "Start registering a passkey: creation options", DuringMfaEnrolment: true),
         new("POST", $"{V1}/auth/passkeys/register/complete", Role.Viewer, "Finish registering a passkey", DuringMfaEnrolment: true),
 
@@ -136,6 +137,7 @@ public static class ApiEndpoints
         new("GET", "/console/account", Role.Viewer, "Console account page: role, second factors, passkeys, sessions", DuringMfaEnrolment: true),
         new("POST", "/console/account/totp", Role.Viewer, "Console: start TOTP enrolment, QR code and key (form)", DuringMfaEnrolment: true),
         new("POST", "/console/account/totp/confirm", Role.Viewer, "Console: confirm TOTP enrolment with a code; recovery codes shown once (form)", DuringMfaEnrolment: true),
+        new("POST", "/console/account/recovery-codes", Role.Viewer, "Console: new recovery codes, given a current TOTP code; shown once (form)"),
         new("POST", "/console/account/passkeys/remove", Role.Viewer, "Console: remove one of the caller's passkeys (form)", DuringMfaEnrolment: true),
         new("POST", "/console/account/signout-everywhere", Role.Viewer, "Console: end every session of the caller (form)", DuringMfaEnrolment: true),
         new("POST", "/console/signin/passkey/begin", null, "Console passkey second factor, after the password: assertion options (form token)"),

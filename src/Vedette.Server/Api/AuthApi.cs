@@ -26,6 +26,7 @@ internal static class AuthApi
         routes.MapApi("POST", "/api/v1/auth/password", ChangePasswordAsync);
         routes.MapApi("POST", "/api/v1/auth/totp/begin", BeginTotpAsync);
         routes.MapApi("POST", "/api/v1/auth/totp/confirm", ConfirmTotpAsync);
+        routes.MapApi("POST", "/api/v1/auth/recovery-codes", RenewRecoveryCodesAsync);
     }
 
     private static async Task<IResult> SignInAsync(SignInRequest request, HttpContext context, SignInService signIn, IIdentityStore identity)
@@ -197,6 +198,24 @@ internal static class AuthApi
             }),
             TotpConfirmed.WrongCode => ApiResults.BadRequest("that code does not match: check the authenticator's clock and try the current code"),
             _ => ApiResults.Conflict("no TOTP enrolment in progress (or it expired): POST /api/v1/auth/totp/begin first"),
+        };
+
+    /// <summary>Body: {"code": a current code of the authenticator app}.</summary>
+    private static async Task<IResult> RenewRecoveryCodesAsync(TotpConfirmRequest request, HttpContext context, IIdentityStore identity, Totp totp,
+        SignInThrottle throttle, IStore store, TimeProvider time) =>
+        await TotpEnrolment.RenewRecoveryCodesAsync(request.Code, context, identity, totp, throttle, store, time) switch
+        {
+            RecoveryCodesRenewed.Renewed renewed => ApiResults.Json(writer =>
+            {
+                writer.WriteStartObject();
+                WriteStrings(writer, "recoveryCodes", renewed.RecoveryCodes);
+                writer.WriteString("note", "Shown once: the earlier codes no longer work; each of these signs in once in place of a TOTP code.");
+                writer.WriteEndObject();
+            }),
+            RecoveryCodesRenewed.NoTotp => ApiResults.Conflict("recovery codes stand in for an authenticator app, and none is enrolled"),
+            RecoveryCodesRenewed.Throttled throttled => ApiResults.Problem(StatusCodes.Status429TooManyRequests, "Too many attempts",
+                $"too many wrong codes; try again in {(int)Math.Ceiling(Math.Max(1, throttled.RetryAfter.TotalSeconds))} s"),
+            _ => ApiResults.BadRequest("that code does not match (or was used already): enter the authenticator's current code"),
         };
 
     /// <summary>

@@ -31,6 +31,20 @@ internal abstract record TotpConfirmed
     public sealed record WrongCode : TotpConfirmed;
 }
 
+/// <summary>How renewing the recovery codes came out.</summary>
+internal abstract record RecoveryCodesRenewed
+{
+    /// <summary>The new codes in plain text, here only; the old ones no longer work.</summary>
+    public sealed record Renewed(IReadOnlyList<string> RecoveryCodes) : RecoveryCodesRenewed;
+
+    /// <summary>Recovery codes stand in for the authenticator app: without one there is nothing to renew.</summary>
+    public sealed record NoTotp : RecoveryCodesRenewed;
+
+    public sealed record WrongCode : RecoveryCodesRenewed;
+
+    public sealed record Throttled(TimeSpan RetryAfter) : RecoveryCodesRenewed;
+}
+
 /// <summary>
 /// TOTP enrolment for the signed-in caller, in two steps: a secret kept server-side for ten minutes, then the first code
 /// from the authenticator, which proves it was set up. Shared by the API and the console's account page.
@@ -54,6 +68,39 @@ internal static class TotpEnrolment
             return new TotpBegun.Busy();
         }
         return new TotpBegun.Started(Totp.ToBase32(secret), totp.ProvisioningUri(secret, options.ServerName, user.Name), totp.Digits, Totp.StepSeconds);
+    }
+
+    /// <summary>
+    /// New recovery codes for the caller (the old ones stop working), given a current code from the authenticator app:
+    /// a stolen session alone must not be able to mint a lasting second factor. Wrong codes count against the sign-in
+    /// throttle like a wrong code at sign-in, and each code is accepted once.
+    /// </summary>
+    public static async Task<RecoveryCodesRenewed> RenewRecoveryCodesAsync(string? code, HttpContext context, IIdentityStore identity, Totp totp,
+        SignInThrottle throttle, IStore store, TimeProvider time)
+    {
+        var caller = Caller.From(context);
+        var ct = context.RequestAborted;
+        var source = Api.AuthApi.Source(context);
+        if (await identity.GetCredentialsAsync(caller.UserId, ct) is not { TotpSecret: { } secret } credentials)
+        {
+            return new RecoveryCodesRenewed.NoTotp();
+        }
+        var decision = throttle.Check(caller.Name, source);
+        if (!decision.Allowed)
+        {
+            return new RecoveryCodesRenewed.Throttled(decision.RetryAfter);
+        }
+        var check = totp.Verify(secret, code?.Trim() ?? "", credentials.TotpLastStep);
+        if (check.Outcome != TotpOutcome.Accepted || !await identity.TryAcceptTotpStepAsync(caller.UserId, check.Step, ct))
+        {
+            throttle.RecordFailure(caller.Name, source);
+            return new RecoveryCodesRenewed.WrongCode();
+        }
+        var codes = RecoveryCodes.Generate();
+        var now = time.GetUtcNow();
+        await identity.ReplaceRecoveryCodesAsync(caller.UserId, [.. codes.Select(RecoveryCodes.Hash)], now, ct);
+        await store.AppendAuditAsync(caller.Name, "user.mfa.recovery-codes-renew", $"user/{caller.Name}", WorkItemActions.Details(("recoveryCodes", codes.Count)), now, ct);
+        return new RecoveryCodesRenewed.Renewed(codes);
     }
 
     /// <summary>On success the user's sessions end (the store changes the stamp) and a console caller gets a new one.</summary>

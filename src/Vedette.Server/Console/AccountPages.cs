@@ -24,6 +24,7 @@ internal static class AccountPages
         routes.MapApi("GET", Path, (HttpContext context, IIdentityStore identity) => RenderAsync(context, identity, StatusCodes.Status200OK));
         routes.MapApi("POST", Path + "/totp", BeginTotpAsync).AddEndpointFilter(ConsoleSecurity.RequireFormTokenAsync);
         routes.MapApi("POST", Path + "/totp/confirm", ConfirmTotpAsync).AddEndpointFilter(ConsoleSecurity.RequireFormTokenAsync);
+        routes.MapApi("POST", Path + "/recovery-codes", RenewRecoveryCodesAsync).AddEndpointFilter(ConsoleSecurity.RequireFormTokenAsync);
         routes.MapApi("POST", Path + "/passkeys/remove", RemovePasskeyAsync).AddEndpointFilter(ConsoleSecurity.RequireFormTokenAsync);
         routes.MapApi("POST", Path + "/signout-everywhere", SignOutEverywhereAsync).AddEndpointFilter(ConsoleSecurity.RequireFormTokenAsync);
     }
@@ -54,11 +55,30 @@ internal static class AccountPages
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         return await TotpEnrolment.ConfirmAsync(form["code"].ToString(), context, identity, totp, enrolments, store, sessions, time) switch
         {
-            TotpConfirmed.Enrolled enrolled => RecoveryCodesPage(enrolled.RecoveryCodes),
+            TotpConfirmed.Enrolled enrolled => RecoveryCodesPage("Authenticator app enrolled",
+                "Your recovery codes, shown this once: keep them somewhere safe. Each one signs you in once in place of a code from the app.",
+                enrolled.RecoveryCodes),
             TotpConfirmed.WrongCode => await RenderAsync(context, identity, StatusCodes.Status400BadRequest, totpBlock: WriteTotpConfirm,
                 error: "That code does not match: check the authenticator app's clock and enter the current code."),
             _ => await RenderAsync(context, identity, StatusCodes.Status409Conflict,
                 error: "No authenticator set-up is in progress (it expires after ten minutes): start again."),
+        };
+    }
+
+    private static async Task<IResult> RenewRecoveryCodesAsync(HttpContext context, IIdentityStore identity, Totp totp, SignInThrottle throttle, IStore store, TimeProvider time)
+    {
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        return await TotpEnrolment.RenewRecoveryCodesAsync(form["code"].ToString(), context, identity, totp, throttle, store, time) switch
+        {
+            RecoveryCodesRenewed.Renewed renewed => RecoveryCodesPage("New recovery codes",
+                "Your new recovery codes, shown this once: the earlier ones no longer work. Keep them somewhere safe; each signs you in once in place of a code from the app.",
+                renewed.RecoveryCodes),
+            RecoveryCodesRenewed.NoTotp => await RenderAsync(context, identity, StatusCodes.Status409Conflict,
+                error: "Recovery codes stand in for an authenticator app, and you have none enrolled."),
+            RecoveryCodesRenewed.Throttled throttled => await RenderAsync(context, identity, StatusCodes.Status429TooManyRequests,
+                error: $"Too many wrong codes; try again in {(int)Math.Ceiling(Math.Max(1, throttled.RetryAfter.TotalSeconds))} s."),
+            _ => await RenderAsync(context, identity, StatusCodes.Status400BadRequest,
+                error: "That code does not match (or was used already): enter the app's current code."),
         };
     }
 
@@ -149,7 +169,16 @@ internal static class AccountPages
         {
             block(html, token);
         }
-        else if (!user.TotpEnabled)
+        else if (user.TotpEnabled)
+        {
+            // A form of its own page: the codes page that follows has none (the form token must not outlive the codes).
+            html.M("<form class=\"inline\" method=\"post\" action=\"").M(Path).M("/recovery-codes\">");
+            ConsolePages.Token(html, token);
+            html.M("<label for=\"renew-code\">Current code from the app</label>")
+                .M("<input id=\"renew-code\" name=\"code\" autocomplete=\"one-time-code\" inputmode=\"numeric\" required size=\"8\">")
+                .M("<button type=\"submit\">New recovery codes</button></form>");
+        }
+        else
         {
             html.M("<form method=\"post\" action=\"").M(Path).M("/totp\">");
             ConsolePages.Token(html, token);
@@ -212,12 +241,15 @@ internal static class AccountPages
             .M("<noscript><p class=\"more\">Adding a passkey needs JavaScript (the browser's WebAuthn API).</p></noscript></section>");
     }
 
-    /// <summary>After enrolment, the recovery codes: shown here once, stored only as hashes. No form: this request changed the session.</summary>
-    private static IResult RecoveryCodesPage(IReadOnlyList<string> codes) =>
-        ConsolePages.Page(ConsolePages.Layout("Authenticator enrolled", null, null, html =>
+    /// <summary>
+    /// Recovery codes after enrolment or renewal: shown here once, stored only as hashes. No form: an enrolment changed
+    /// the session, and the page should be left, not kept open.
+    /// </summary>
+    private static IResult RecoveryCodesPage(string title, string explanation, IReadOnlyList<string> codes) =>
+        ConsolePages.Page(ConsolePages.Layout(title, null, null, html =>
         {
-            html.M("<section class=\"recovery\"><h1>Authenticator app enrolled</h1>")
-                .El("p", "Your recovery codes, shown this once: keep them somewhere safe. Each one signs you in once in place of a code from the app.")
+            html.M("<section class=\"recovery\"><h1>").T(title).M("</h1>")
+                .El("p", explanation)
                 .M("<ol id=\"recovery-codes\" class=\"recovery-codes\">");
             foreach (var code in codes)
             {

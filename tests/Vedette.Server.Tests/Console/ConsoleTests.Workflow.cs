@@ -236,8 +236,39 @@ public sealed partial class ConsoleTests
         Assert.Contains(audit, a => a.Action == "incident.release" && a.Actor == "hold-lead" && a.Target == $"incident/{incident.Id}");
     }
 
+    [Fact]
+    public async Task New_recovery_codes_take_a_current_code_replace_the_old_ones_and_are_shown_once()
+    {
+        var (browser, secret) = await SignInWithTotpSecretAsync("renewing-analyst", Role.Analyst);
+        var user = (await Server.Identity.FindUserAsync("renewing-analyst", CancellationToken.None))!;
+        // The sign-in took a step: that step's code again is a replay; the renewal takes the step after it.
+        var step = (await Server.Identity.GetCredentialsAsync(user.Id, CancellationToken.None))!.TotpLastStep!.Value;
+        var used = new OtpNet.Totp(secret).ComputeTotp(DateTime.UnixEpoch.AddSeconds(step * 30));
+        Assert.Equal(HttpStatusCode.BadRequest, (await PostFormAsync(browser, "/console/account", "/console/account/recovery-codes", ("code", used))).StatusCode);
+
+        var next = new OtpNet.Totp(secret).ComputeTotp(DateTime.UnixEpoch.AddSeconds((step + 1) * 30));
+        var renewed = await PostFormAsync(browser, "/console/account", "/console/account/recovery-codes", ("code", next));
+        Assert.Equal(HttpStatusCode.OK, renewed.StatusCode);
+        var codes = RecoveryCodeItems().Matches(await renewed.Content.ReadAsStringAsync()).Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(10, codes.Count);
+        Assert.False(await Server.Identity.TryUseRecoveryCodeAsync(user.Id, RecoveryCodes.Hash("abcd-efgh-jkmn-pqrs"), DateTimeOffset.UtcNow, CancellationToken.None),
+            "the recovery code from before the renewal still works");
+        Assert.True(await Server.Identity.TryUseRecoveryCodeAsync(user.Id, RecoveryCodes.Hash(codes[3]), DateTimeOffset.UtcNow, CancellationToken.None));
+        Assert.DoesNotContain(codes[0], await browser.Client.GetStringAsync("/console/account"), StringComparison.Ordinal);
+        Assert.Contains(await Server.AuditAsync(), a => a.Action == "user.mfa.recovery-codes-renew" && a.Actor == "renewing-analyst" && !a.Details.Contains(codes[0], StringComparison.Ordinal));
+
+        // Without an authenticator app there is nothing to renew, in the console and over the API.
+        var plain = await SignInAsync("analyst");
+        Assert.Equal(HttpStatusCode.Conflict, (await PostFormAsync(plain, "/console/account", "/console/account/recovery-codes", ("code", "123456"))).StatusCode);
+        using var client = Server.Client(Role.Analyst);
+        using var body = new StringContent("""{"code":"123456"}""", System.Text.Encoding.UTF8, "application/json");
+        Assert.Equal(HttpStatusCode.Conflict, (await client.PostAsync("/api/v1/auth/recovery-codes", body)).StatusCode);
+    }
+
     /// <summary>A user of a role that needs MFA, enrolled with TOTP and signed in through both forms.</summary>
-    private async Task<BrowserSession> SignInWithTotpAsync(string name, Role role)
+    private async Task<BrowserSession> SignInWithTotpAsync(string name, Role role) => (await SignInWithTotpSecretAsync(name, role)).Browser;
+
+    private async Task<(BrowserSession Browser, byte[] Secret)> SignInWithTotpSecretAsync(string name, Role role)
     {
         var user = await Server.AddUserAsync(name, role);
         var secret = Totp.GenerateSecret();
@@ -247,8 +278,11 @@ public sealed partial class ConsoleTests
         Assert.Equal("/console/signin/totp", password.Headers.Location?.OriginalString);
         var signedIn = await PostFormAsync(browser, "/console/signin/totp", "/console/signin/totp", ("code", new OtpNet.Totp(secret).ComputeTotp()));
         Assert.Equal(HttpStatusCode.Found, signedIn.StatusCode);
-        return browser;
+        return (browser, secret);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("<li><code>([^<]+)</code></li>")]
+    private static partial System.Text.RegularExpressions.Regex RecoveryCodeItems();
 
     [System.Text.RegularExpressions.GeneratedRegex("<tr><td class=\"num\">([0-9]+)</td>")]
     private static partial System.Text.RegularExpressions.Regex AuditSequences();

@@ -29,12 +29,11 @@ public sealed class JsonFlattener
     public JsonFlattener() => _nameLookup = _names.GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary>Reads a JSON object into a field table; throws <see cref="FormatException"/> with a position for anything else.</summary>
-    public FieldTable Read(ReadOnlySpan<byte> json)
+    public FieldTable Read(ReadOnlySpan<byte> json) => TryReadFlat(json) ? Table(json) : ReadWithReader(json);
+
+    /// <summary>The general path, for any JSON; <see cref="Read"/> takes it for whatever the flat scanner does not recognise.</summary>
+    internal FieldTable ReadWithReader(ReadOnlySpan<byte> json)
     {
-        if (TryReadFlat(json))
-        {
-            return new FieldTable(json.ToArray(), _slots[.._count], _count, namesInterned: !_uninternedSeen);
-        }
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth + 1, CommentHandling = JsonCommentHandling.Disallow });
         _count = 0;
         _property = 0;
@@ -55,8 +54,10 @@ public sealed class JsonFlattener
         {
             throw new FormatException($"malformed JSON at byte {ex.BytePositionInLine}: {FirstSentence(ex.Message)}", ex);
         }
-        return new FieldTable(json.ToArray(), _slots[.._count], _count, namesInterned: !_uninternedSeen);
+        return Table(json);
     }
+
+    private FieldTable Table(ReadOnlySpan<byte> json) => new(json.ToArray(), _slots[.._count], _count, namesInterned: !_uninternedSeen);
 
     /// <summary>Bytes that end the plain run of a JSON string: its closing quote, an escape, or a control character JSON forbids there.</summary>
     private static readonly SearchValues<byte> StringStops = SearchValues.Create(
@@ -66,12 +67,12 @@ public sealed class JsonFlattener
     /// <summary>
     /// The common case, a flat object of scalars (OTRF, NXLog, most syslog-in-JSON), read without Utf8JsonReader:
     /// the reader's per-token checks were the largest single cost of detection. Anything this scanner does not fully
-    /// recognise — nesting, arrays, <c>\u</c> escapes, escaped or long names, any syntax error — returns false and the
+    /// recognise — a nested object, an escaped or long name, any syntax error — returns false and the
     /// reader reads the record from the start, so what is accepted and every error message stay the reader's.
     /// UTF-8 inside strings is not checked here, as the reader does not check it either (the normalizer validates
     /// each record once).
     /// </summary>
-    private bool TryReadFlat(ReadOnlySpan<byte> json)
+    internal bool TryReadFlat(ReadOnlySpan<byte> json)
     {
         _count = 0;
         _property = 0;
@@ -141,6 +142,14 @@ public sealed class JsonFlattener
                     end = i + 4;
                     Add(new FieldTable.Slot(name, JsonTokenType.Null, i, 4, false));
                     break;
+                case (byte)'[':
+                    end = SkipArray(json, i);
+                    if (end < 0)
+                    {
+                        return Reset();
+                    }
+                    Add(new FieldTable.Slot(name, JsonTokenType.StartArray, i, end - i, false));
+                    break;
                 default:
                     end = ScanNumber(json, i);
                     if (end < 0)
@@ -167,6 +176,25 @@ public sealed class JsonFlattener
         }
     }
 
+    /// <summary>
+    /// An array stays whole and decodes to a list later, so only its end is needed here: the reader finds it, with
+    /// the depth left to it under the record's object. -1 for anything the reader refuses.
+    /// </summary>
+    private static int SkipArray(ReadOnlySpan<byte> json, int start)
+    {
+        var reader = new Utf8JsonReader(json[start..], new JsonReaderOptions { MaxDepth = MaxDepth, CommentHandling = JsonCommentHandling.Disallow });
+        try
+        {
+            reader.Read();
+            reader.Skip();
+            return start + (int)reader.BytesConsumed;
+        }
+        catch (JsonException)
+        {
+            return -1;
+        }
+    }
+
     private bool Reset()
     {
         _count = 0;
@@ -186,7 +214,7 @@ public sealed class JsonFlattener
 
     /// <summary>
     /// Scans the string whose opening quote is at <paramref name="start"/>; <paramref name="end"/> is just past its
-    /// closing quote. Accepts only the escapes that stand for one ASCII character (a <c>\u</c> escape is left to the reader).
+    /// closing quote. Accepts exactly the escapes the reader accepts.
     /// </summary>
     private static bool TryScanString(ReadOnlySpan<byte> json, int start, out int end, out bool escaped)
     {
@@ -206,16 +234,29 @@ public sealed class JsonFlattener
                 end = i + 1;
                 return true;
             }
-            if (json[i] != '\\' || i + 1 >= json.Length
-                || json[i + 1] is not ((byte)'"' or (byte)'\\' or (byte)'/' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t'))
+            if (json[i] != '\\' || i + 1 >= json.Length)
             {
                 end = 0;
                 return false;
             }
             escaped = true;
-            i += 2;
+            switch (json[i + 1])
+            {
+                case (byte)'"' or (byte)'\\' or (byte)'/' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t':
+                    i += 2;
+                    break;
+                // The reader checks only that four hex digits follow; surrogates are its business when the value is decoded.
+                case (byte)'u' when i + 6 <= json.Length && IsHex(json[i + 2]) && IsHex(json[i + 3]) && IsHex(json[i + 4]) && IsHex(json[i + 5]):
+                    i += 6;
+                    break;
+                default:
+                    end = 0;
+                    return false;
+            }
         }
     }
+
+    private static bool IsHex(byte b) => char.IsAsciiHexDigit((char)b);
 
     /// <summary>JSON's number grammar; the index just past the number, or -1.</summary>
     private static int ScanNumber(ReadOnlySpan<byte> json, int i)

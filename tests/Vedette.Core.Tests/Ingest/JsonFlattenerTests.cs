@@ -1,0 +1,173 @@
+using System.Text;
+using Vedette.Domain;
+using Vedette.Ingest;
+
+namespace Vedette.Tests.Ingest;
+
+/// <summary>
+/// The flat scanner must be indistinguishable from the Utf8JsonReader path it shortcuts: same fields, same values,
+/// same errors. Each case is read both ways, by separate flatteners so their name caches differ too.
+/// </summary>
+public sealed class JsonFlattenerTests
+{
+    private const string Sample =
+        """{"@timestamp":"2020-09-04T19:36:27.000Z","EventID":4688,"Channel":"Security","Hostname":"WORKSTATION5.theshire.local","NewProcessName":"C:\\Windows\\System32\\cmd.exe","CommandLine":"cmd.exe /c \"echo hi\"","Elevated":true,"Parent":null,"Rate":-1.5e3,"tags":["mordorDataset",2],"Note":"caf\u00e9 ☕"}""";
+
+    private static string Describe(Func<FieldTable> read)
+    {
+        try
+        {
+            var table = read();
+            var parts = new List<string>();
+            for (var i = 0; i < table.Count; i++)
+            {
+                string value;
+                try
+                {
+                    var field = table.ValueAt(i);
+                    value = $"{field.Kind}:{string.Join("\u0001", field.Items)}";
+                }
+                catch (InvalidOperationException ex)
+                {
+                    value = "undecodable: " + ex.Message;
+                }
+                parts.Add($"{table.NameAt(i)}={value}");
+            }
+            return string.Join("\n", parts);
+        }
+        catch (FormatException ex)
+        {
+            return "error: " + ex.Message;
+        }
+    }
+
+    private static void AssertSameBothWays(byte[] json, JsonFlattener flat, JsonFlattener reader) =>
+        Assert.Equal(Describe(() => reader.ReadWithReader(json)), Describe(() => flat.Read(json)));
+
+    private static void AssertSameBothWays(string json) => AssertSameBothWays(Encoding.UTF8.GetBytes(json), new JsonFlattener(), new JsonFlattener());
+
+    [Theory]
+    [InlineData(Sample)]
+    [InlineData("""{"a":"say \"hi\" \/ \\ \b\f\n\r\t end","b":"C:\\Users\\x"}""")]
+    [InlineData("""{"raw":"é漢😀","pair":"\ud83d\ude00","bmp":"\u00E9\u6F22","lone":"\ud800","lowFirst":"\udc00x"}""")]
+    [InlineData("""{"n0":0,"n1":-0,"n2":12.25,"n3":1.5e10,"n4":-12.25E-3,"n5":1E+2,"n6":123456789012345678901234567890}""")]
+    [InlineData("""{"t":true,"f":false,"z":null,"empty":"","list":[],"mixed":[1,"two",null,true,{"x":[3]}]}""")]
+    [InlineData("  {\r\n\t\"a\" :\t\"x\" ,\n \"b\": 1 }\r\n  ")]
+    [InlineData("{}")]
+    [InlineData(" { } ")]
+    [InlineData("""{"same":1,"same":2}""")]
+    public void Well_formed_records_read_the_same_both_ways(string json) => AssertSameBothWays(json);
+
+    [Theory]
+    [InlineData("""{"Event":{"System":{"EventID":1}},"x":"y"}""")]
+    [InlineData("""{"x":"y","Event":{"EventData":{"Image":"C:\\x.exe","Tags":["a","b"]}}}""")]
+    [InlineData("""{"a\u0062":1,"c":2}""")]
+    [InlineData("""{"a\\b":1}""")]
+    public void Nested_or_unusual_records_fall_back_to_the_reader_with_dotted_names(string json) => AssertSameBothWays(json);
+
+    [Theory]
+    [InlineData(Sample)]
+    [InlineData("""{"a":"\ud800","b":[[1]],"c":-0.5E+7}""")]
+    public void Flat_records_take_the_scanner_not_the_reader(string json) => Assert.True(new JsonFlattener().TryReadFlat(Encoding.UTF8.GetBytes(json)));
+
+    [Fact]
+    public void A_nested_record_is_flattened_by_the_fallback()
+    {
+        var fields = new JsonFlattener().Flatten("""{"a":"x","Event":{"System":{"EventID":1}}}"""u8);
+        Assert.Equal("1", fields["Event.System.EventID"].Text);
+        Assert.Equal("x", fields["a"].Text);
+    }
+
+    [Fact]
+    public void Escaped_values_decode_to_their_characters()
+    {
+        var fields = new JsonFlattener().Flatten(Encoding.UTF8.GetBytes(Sample));
+        Assert.Equal(@"C:\Windows\System32\cmd.exe", fields["NewProcessName"].Text);
+        Assert.Equal("cmd.exe /c \"echo hi\"", fields["CommandLine"].Text);
+        Assert.Equal("café ☕", fields["Note"].Text);
+        Assert.Equal(FieldKind.Number, fields["Rate"].Kind);
+        Assert.Equal("-1.5e3", fields["Rate"].Text);
+        Assert.Equal(["mordorDataset", "2"], fields["tags"].Items);
+        Assert.True(fields["Parent"].IsNull);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("[1,2]")]
+    [InlineData("{")]
+    [InlineData("{\"a\"")]
+    [InlineData("{\"a\":")]
+    [InlineData("{\"a\":1")]
+    [InlineData("{\"a\":1,}")]
+    [InlineData("{\"a\":1 \"b\":2}")]
+    [InlineData("{\"a\":1} {\"b\":2}")]
+    [InlineData("{\"a\":1}x")]
+    [InlineData("{\"a\":\"unterminated}")]
+    [InlineData("{\"a\":\"bad \\x escape\"}")]
+    [InlineData("{\"a\":\"bad \\u12G4 escape\"}")]
+    [InlineData("{\"a\":\"short \\u12\"}")]
+    [InlineData("{\"a\":\"tab\tinside\"}")]
+    [InlineData("{\"a\":01}")]
+    [InlineData("{\"a\":1.}")]
+    [InlineData("{\"a\":.5}")]
+    [InlineData("{\"a\":-}")]
+    [InlineData("{\"a\":1e}")]
+    [InlineData("{\"a\":+1}")]
+    [InlineData("{\"a\":NaN}")]
+    [InlineData("{\"a\":tru}")]
+    [InlineData("{\"a\":nul}")]
+    [InlineData("{\"a\":truex}")]
+    [InlineData("{\"a\":[1,}")]
+    [InlineData("{\"a\":[1,2}")]
+    [InlineData("{'a':1}")]
+    [InlineData("{\"a\":1/*c*/}")]
+    [InlineData("{a:1}")]
+    public void Malformed_records_fail_with_the_readers_message(string json)
+    {
+        AssertSameBothWays(json);
+        Assert.StartsWith("error: ", Describe(() => new JsonFlattener().Read(Encoding.UTF8.GetBytes(json))), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Arrays_nested_deeper_than_the_limit_are_refused_as_before()
+    {
+        AssertSameBothWays("{\"a\":" + new string('[', 63) + new string(']', 63) + "}");
+        AssertSameBothWays("{\"a\":" + new string('[', 64) + new string(']', 64) + "}");
+        AssertSameBothWays("{\"a\":" + new string('[', 65) + new string(']', 65) + "}");
+    }
+
+    [Fact]
+    public void Every_truncation_and_single_byte_change_of_a_record_reads_the_same_both_ways()
+    {
+        var json = Encoding.UTF8.GetBytes(Sample);
+        var flat = new JsonFlattener();
+        var reader = new JsonFlattener();
+        byte[] replacements = [(byte)'"', (byte)'\\', (byte)'{', (byte)'[', (byte)']', (byte)',', (byte)':', (byte)'}', 0x01, (byte)'u', (byte)'0', (byte)'-', (byte)'e', (byte)' ', (byte)'x'];
+        for (var length = 0; length <= json.Length; length++)
+        {
+            AssertSameBothWays(json[..length], flat, reader);
+        }
+        for (var position = 0; position < json.Length; position++)
+        {
+            foreach (var replacement in replacements)
+            {
+                var changed = (byte[])json.Clone();
+                changed[position] = replacement;
+                AssertSameBothWays(changed, flat, reader);
+            }
+        }
+    }
+
+    [Fact]
+    public void Field_names_are_interned_like_the_names_rules_use()
+    {
+        var flattener = new JsonFlattener();
+        for (var round = 0; round < 2; round++)
+        {
+            var table = flattener.Read("""{"CommandLine":"x","ProcessId":"1"}"""u8);
+            Assert.True(table.TryGet(string.Intern("CommandLine"), interned: true, out var value));
+            Assert.Equal("x", value.Text);
+        }
+    }
+}

@@ -173,26 +173,6 @@ public sealed class CapturedLogs : ILoggerProvider
     }
 }
 
-/// <summary>The repository, found from the test binary: rules and mappings are read in place.</summary>
-internal static class Repo
-{
-    public static string Root { get; } = Find();
-
-    public static string Path(params string[] parts) => System.IO.Path.Combine([Root, .. parts]);
-
-    private static string Find()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, "Vedette.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new DirectoryNotFoundException("Vedette.slnx not found above " + AppContext.BaseDirectory);
-    }
-}
-
 internal static class Json
 {
     public static async Task<JsonElement> ReadAsync(HttpResponseMessage response)

@@ -1,7 +1,7 @@
-namespace Vedette.Console.Tests;
+namespace Vedette.Tests;
 
-/// <summary>The repository, found from the test binary: rules and mappings are read in place, screenshots written in place.</summary>
-internal static class Repo
+/// <summary>The repository, found from the test binary: its own shipped content (rules, mappings) is read in place, screenshots written in place.</summary>
+internal static partial class Repo
 {
     public static string Root { get; } = Find();
 
@@ -16,6 +16,6 @@ internal static class Repo
                 return dir.FullName;
             }
         }
-        throw new DirectoryNotFoundException("Vedette.slnx not found above " + AppContext.BaseDirectory);
+        throw new DirectoryNotFoundException("repository root (Vedette.slnx) not found above " + AppContext.BaseDirectory);
     }
 }

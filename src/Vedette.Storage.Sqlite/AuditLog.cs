@@ -62,12 +62,19 @@ internal sealed class AuditLog(SqliteConnection writer) : IDisposable
     }
 
     /// <summary>
-    /// Newest first, walking the primary key backwards: the filters have no index of their own (the log is
-    /// append-only and written on every analyst action, so it stays lean), and a page stops at its limit.
+    /// Newest first. By target (an item's activity and comments, on every alert and incident page) through the
+    /// audit_by_target index; otherwise walking the primary key backwards until a page is full.
     /// </summary>
     public static async Task<IReadOnlyList<AuditEntry>> SearchAsync(SqliteConnection reader, AuditQuery query, CancellationToken cancellationToken)
     {
-        using var command = reader.CreateCommand();
+        using var command = SearchCommand(reader, query);
+        return await ReadEntriesAsync(command, cancellationToken);
+    }
+
+    /// <summary>The search as a command (tests read its query plan).</summary>
+    internal static SqliteCommand SearchCommand(SqliteConnection reader, AuditQuery query)
+    {
+        var command = reader.CreateCommand();
         var filter = new SqlFilter(command)
             .Where("actor = @actor", "@actor", query.Actor)
             .Where("target = @target", "@target", query.Target)
@@ -86,7 +93,7 @@ internal sealed class AuditLog(SqliteConnection writer) : IDisposable
         }
         command.CommandText = $"SELECT sequence, at, actor, action, target, details, prev_hash, hash FROM audit{filter} ORDER BY sequence DESC LIMIT @limit";
         command.Parameters.AddWithValue("@limit", Paging.Clamp(query.Limit));
-        return await ReadEntriesAsync(command, cancellationToken);
+        return command;
     }
 
     private static async Task<IReadOnlyList<AuditEntry>> ReadEntriesAsync(SqliteCommand command, CancellationToken cancellationToken)

@@ -131,6 +131,26 @@ public abstract partial class StoreContract
     }
 
     [Fact]
+    public async Task Searching_the_audit_log_filters_by_actor_action_prefix_and_target_newest_first_and_pages_back()
+    {
+        string[] actions = ["incident.comment", "incident.assign", "incidentally.other", "alert.close", "incident.comment", "auth.signin"];
+        for (var i = 0; i < actions.Length; i++)
+        {
+            await Store.AppendAuditAsync(i % 2 == 0 ? "ana" : "bob", actions[i], i < 3 ? "incident/1" : "incident/2", "", Some.Start.AddSeconds(i), Ct);
+        }
+
+        Assert.Equal([6L, 5L, 4L, 3L, 2L, 1L], (await Store.SearchAuditAsync(new AuditQuery(), Ct)).Select(e => e.Sequence));
+        Assert.Equal([3L, 2L, 1L], (await Store.SearchAuditAsync(new AuditQuery { Target = "incident/1" }, Ct)).Select(e => e.Sequence));
+        Assert.Equal([5L, 3L, 1L], (await Store.SearchAuditAsync(new AuditQuery { Actor = "ana" }, Ct)).Select(e => e.Sequence));
+        // A prefix ends in '.': "incident." is not "incidentally.", and '%' or '_' in a name mean nothing special.
+        Assert.Equal([5L, 2L, 1L], (await Store.SearchAuditAsync(new AuditQuery { Action = "incident." }, Ct)).Select(e => e.Sequence));
+        Assert.Equal([5L, 1L], (await Store.SearchAuditAsync(new AuditQuery { Action = "incident.comment" }, Ct)).Select(e => e.Sequence));
+        Assert.Empty(await Store.SearchAuditAsync(new AuditQuery { Action = "incident%" }, Ct));
+        Assert.Equal([1L], (await Store.SearchAuditAsync(new AuditQuery { Target = "incident/1", Action = "incident.comment", Actor = "ana" }, Ct)).Select(e => e.Sequence));
+        Assert.Equal([4L, 3L], (await Store.SearchAuditAsync(new AuditQuery { Before = 5, Limit = 2 }, Ct)).Select(e => e.Sequence));
+    }
+
+    [Fact]
     public async Task The_audit_chain_continues_across_a_reopen()
     {
         var first = await Store.AppendAuditAsync("ana", "login", "session", "", Some.Start, Ct);

@@ -12,6 +12,7 @@ internal static class Migrations
         new(5, "identity: users, API tokens, sessions, passkeys", Identity),
         new(6, "legal hold on incidents", LegalHold),
         new(7, ReportColumns.Name, ReportColumns.Sql),
+        new(8, "audit entries by target", AuditByTarget),
     ];
 
     // A held incident is kept by retention however old; who placed the hold, when and why are columns so that the
@@ -20,6 +21,12 @@ internal static class Migrations
         ALTER TABLE incidents ADD COLUMN held_by TEXT;
         ALTER TABLE incidents ADD COLUMN held_at TEXT;
         ALTER TABLE incidents ADD COLUMN hold_reason TEXT;
+        """;
+
+    // Every alert and incident page shows the audit entries about it (its comments among them), newest first: without
+    // this the search walks the whole log, which grows with every sign-in and action.
+    private const string AuditByTarget = """
+        CREATE INDEX audit_by_target ON audit (target, sequence);
         """;
 
     // Secrets are stored as SHA-256 hashes (tokens, session ids, recovery codes) or PHC strings (passwords); the TOTP

@@ -104,6 +104,22 @@ public sealed class SqliteStoreTests : StoreContract
     }
 
     [Fact]
+    public async Task An_items_audit_entries_are_found_through_the_target_index_not_by_walking_the_log()
+    {
+        await using var connection = await OpenRawAsync();
+        using var command = AuditLog.SearchCommand(connection, new AuditQuery { Target = "incident/1", Action = "incident.comment", Limit = 500 });
+        command.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
+        var plan = new List<string>();
+        using var reader = await command.ExecuteReaderAsync(Ct);
+        while (await reader.ReadAsync(Ct))
+        {
+            plan.Add(reader.GetString(3));
+        }
+
+        Assert.Contains(plan, step => step.StartsWith("SEARCH audit USING INDEX audit_by_target (target=?", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_later_binary_applies_only_its_new_migrations_once_and_an_older_one_refuses_the_result()
     {
         var alert = Some.Alert(Time);

@@ -70,13 +70,17 @@ internal sealed partial class BenchConsoleCommand : AsyncCommand<BenchConsoleSet
     private static async Task<int> RunAsync(BenchConsoleSettings settings, string folder, CancellationToken cancellationToken)
     {
         var fill = Stopwatch.StartNew();
-        var (incidents, token) = await FillAsync(settings, folder, cancellationToken);
+        // The corpus's alerts are dated on its own days: the server runs an hour after the last of them, so that the
+        // dashboard's ranges (which end now) hold them all.
+        var corpus = TriageCorpus.Create(settings.Alerts, settings.Seed);
+        var clock = new ShiftedClock(corpus.Alerts.Max(a => a.CreatedAt).AddHours(1) - TimeProvider.System.GetUtcNow());
+        var (incidents, token) = await FillAsync(corpus, clock, folder, cancellationToken);
         fill.Stop();
 
         var engineOptions = new EngineOptions { DataFolder = folder };
         var serverOptions = new ServerOptions { Urls = "http://127.0.0.1:0", HostName = "vedette-bench" };
-        var (engine, app) = await ServerHost.BuildAsync(engineOptions, serverOptions, TimeProvider.System, logging => logging.ClearProviders(), cancellationToken);
-        ConsolePageTiming queue, incident;
+        var (engine, app) = await ServerHost.BuildAsync(engineOptions, serverOptions, clock, logging => logging.ClearProviders(), cancellationToken);
+        ConsolePageTiming queue, incident, dashboard;
         await using (engine)
         {
             await using (app)
@@ -89,6 +93,7 @@ internal sealed partial class BenchConsoleCommand : AsyncCommand<BenchConsoleSet
                 queue = await MeasureAsync(http, "/console/queue", settings.Runs, cancellationToken);
                 var top = TopId(await FetchAsync(http, "/console/queue", cancellationToken)) ?? throw new InvalidOperationException("the queue page listed no incident");
                 incident = await MeasureAsync(http, "/console/incidents/" + top, settings.Runs, cancellationToken);
+                dashboard = await MeasureAsync(http, "/console/dashboard?range=30d", settings.Runs, cancellationToken);
                 await app.StopAsync(cancellationToken);
             }
         }
@@ -99,7 +104,7 @@ internal sealed partial class BenchConsoleCommand : AsyncCommand<BenchConsoleSet
             incidents,
             fillSeconds = Math.Round(fill.Elapsed.TotalSeconds, 1),
             runs = settings.Runs,
-            pages = new[] { queue, incident }.Select(p => new
+            pages = new[] { queue, incident, dashboard }.Select(p => new
             {
                 path = p.Path.StartsWith("/console/incidents/", StringComparison.Ordinal) ? "/console/incidents/{top id}" : p.Path,
                 rows = p.Rows,
@@ -127,9 +132,8 @@ internal sealed partial class BenchConsoleCommand : AsyncCommand<BenchConsoleSet
     }
 
     /// <summary>The alerts, scored and grouped as the triage stage does it, written in pipeline-sized batches; an analyst and a token.</summary>
-    private static async Task<(int Incidents, string Token)> FillAsync(BenchConsoleSettings settings, string folder, CancellationToken cancellationToken)
+    private static async Task<(int Incidents, string Token)> FillAsync(TriageCorpus corpus, TimeProvider clock, string folder, CancellationToken cancellationToken)
     {
-        var corpus = TriageCorpus.Create(settings.Alerts, settings.Seed);
         var grouper = new IncidentGrouper(new GroupingOptions(), TimeProvider.System, inventory: corpus.Inventory);
         var seen = new HashSet<Guid>();
         await using var store = await SqliteStore.OpenAsync(ProductPaths.Database(folder), TimeProvider.System, cancellationToken);
@@ -153,7 +157,7 @@ internal sealed partial class BenchConsoleCommand : AsyncCommand<BenchConsoleSet
             await store.WriteAsync(batch, cancellationToken);
         }
 
-        var now = DateTimeOffset.UtcNow;
+        var now = clock.GetUtcNow();
         await store.AddUserAsync(new NewUser(Guid.CreateVersion7(), "bench", Role.Analyst, null, now), cancellationToken);
         var user = await store.FindUserAsync("bench", cancellationToken) ?? throw new InvalidOperationException("the bench user was not stored");
         var issued = ApiTokens.Issue(user, Role.Analyst, "bench-console", Guid.CreateVersion7(), now, TimeSpan.FromDays(1));
@@ -240,7 +244,18 @@ internal sealed partial class BenchConsoleCommand : AsyncCommand<BenchConsoleSet
     private static double Percentile(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
 
     /// <summary>The queue's incident rows, or the incident page's alerts.</summary>
-    private static int Rows(string html) => RowPattern().Count(html) + AlertPattern().Count(html);
+    /// <summary>Incident rows, alert articles, or the alerts a dashboard counted.</summary>
+    private static int Rows(string html) =>
+        AlertCountPattern().Match(html) is { Success: true } count ? int.Parse(count.Groups[1].Value, CultureInfo.InvariantCulture) : RowPattern().Count(html) + AlertPattern().Count(html);
+
+    [GeneratedRegex(@"<data id=""alert-count"" value=""([0-9]+)"">")]
+    private static partial Regex AlertCountPattern();
+
+    /// <summary>The system clock moved by a fixed offset: time passes as usual, on the corpus's days.</summary>
+    private sealed class ShiftedClock(TimeSpan offset) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + offset;
+    }
 
     private static string? TopId(string html) => RowPattern().Match(html) is { Success: true } match ? match.Groups[1].Value : null;
 

@@ -5,7 +5,7 @@ namespace Vedette.Tests.Commands;
 public sealed class BenchConsoleTests
 {
     [Fact]
-    public async Task Bench_console_on_a_small_store_reports_server_time_for_the_queue_and_the_top_incident()
+    public async Task Bench_console_on_a_small_store_reports_server_time_for_the_queue_the_top_incident_and_the_dashboard()
     {
         var (exit, stdout, stderr) = await Cli.RunAsync("bench", "console", "--alerts", "2000", "--runs", "3", "--format", "json");
 
@@ -15,7 +15,9 @@ public sealed class BenchConsoleTests
         Assert.Equal(2000, root.GetProperty("alerts").GetInt32());
         Assert.True(root.GetProperty("incidents").GetInt32() > 0);
         var pages = root.GetProperty("pages").EnumerateArray().ToList();
-        Assert.Equal(["/console/queue", "/console/incidents/{top id}"], pages.Select(p => p.GetProperty("path").GetString()));
+        Assert.Equal(["/console/queue", "/console/incidents/{top id}", "/console/dashboard?range=30d"], pages.Select(p => p.GetProperty("path").GetString()));
+        // The server's clock follows the corpus, so the dashboard counts every alert of the store.
+        Assert.Equal(2000, pages[2].GetProperty("rows").GetInt32());
         foreach (var page in pages)
         {
             Assert.True(page.GetProperty("rows").GetInt32() > 0, page.ToString());

@@ -21,10 +21,7 @@ public sealed class AdminTests(ConsoleHarness harness)
         var errors = PageErrors.Watch(page);
         try
         {
-            await page.GotoAsync("/console/signin");
-            await page.Locator("input[name=name]").FillAsync(AdminName);
-            await page.Locator("input[name=password]").FillAsync(AdminPassword);
-            await page.Locator("form[action='/console/signin'] button[type=submit]").ClickAsync();
+            await ConsoleUsers.SignInWithPasswordAsync(page, AdminName, AdminPassword);
             await page.WaitForURLAsync(new Regex("/console/signin/totp$"));
             await page.Locator("input[name=code]").FillAsync(new OtpNet.Totp(secret).ComputeTotp(DateTime.UtcNow));
             await page.Locator("form[action='/console/signin/totp'] button[type=submit]").ClickAsync();

@@ -34,10 +34,7 @@ public sealed class ConsoleHarness : IAsyncLifetime
     /// <summary>Signs the seeded analyst in through the console's form; the page is on the queue when it returns.</summary>
     public static async Task SignInAsync(IPage page)
     {
-        await page.GotoAsync("/console/signin");
-        await page.Locator("input[name=name]").FillAsync(ConsoleServer.AnalystName);
-        await page.Locator("input[name=password]").FillAsync(ConsoleServer.AnalystPassword);
-        await page.Locator("form[action='/console/signin'] button[type=submit]").ClickAsync();
+        await ConsoleUsers.SignInWithPasswordAsync(page, ConsoleServer.AnalystName, ConsoleServer.AnalystPassword);
         await page.WaitForURLAsync(new Regex("/console/queue$"));
     }
 

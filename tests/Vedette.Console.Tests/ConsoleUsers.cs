@@ -33,11 +33,12 @@ internal static class ConsoleUsers
         return secret;
     }
 
-    public static async Task SignInWithPasswordAsync(IPage page, string name)
+    /// <summary>Fills and posts the sign-in form; where the browser lands is the caller's to check.</summary>
+    public static async Task SignInWithPasswordAsync(IPage page, string name, string password = Password)
     {
         await page.GotoAsync("/console/signin");
         await page.Locator("input[name=name]").FillAsync(name);
-        await page.Locator("input[name=password]").FillAsync(Password);
+        await page.Locator("input[name=password]").FillAsync(password);
         await page.Locator("form[action='/console/signin'] button[type=submit]").ClickAsync();
     }
 

@@ -19,10 +19,7 @@ public sealed class TotpSignInTests(ConsoleHarness harness)
         var page = await harness.Chromium.NewPageAsync(harness.Server.Address);
         try
         {
-            await page.GotoAsync("/console/signin");
-            await page.Locator("input[name=name]").FillAsync(UserName);
-            await page.Locator("input[name=password]").FillAsync(Password);
-            await page.Locator("form[action='/console/signin'] button[type=submit]").ClickAsync();
+            await ConsoleUsers.SignInWithPasswordAsync(page, UserName, Password);
             await page.WaitForURLAsync(new Regex("/console/signin/totp$"));
 
             // A well-formed code that matches none of the steps the server accepts (now and one either side).

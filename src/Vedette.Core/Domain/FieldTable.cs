@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Vedette.Domain;
 
@@ -128,7 +130,121 @@ public sealed class FieldTable
         }
     }
 
-    private static string Unescape(ReadOnlySpan<byte> quoted)
+    /// <summary>
+    /// Decodes an escaped JSON string token. Paths and command lines are full of <c>\\</c>, so this runs for most
+    /// values a Windows rule reads: plain runs are transcoded in bulk and escapes decoded in place, where a
+    /// Utf8JsonReader per value re-validated the token first. Anything unusual (a lone surrogate escape, invalid
+    /// UTF-8) is left to the reader, so what is accepted and what throws stay the reader's.
+    /// </summary>
+    internal static string Unescape(ReadOnlySpan<byte> quoted)
+    {
+        var body = quoted[1..^1];
+        char[]? rented = null;
+        // Never more characters than bytes: a UTF-8 sequence or an escape becomes at most as many UTF-16 units.
+        Span<char> chars = body.Length <= 256 ? stackalloc char[256] : (rented = ArrayPool<char>.Shared.Rent(body.Length));
+        try
+        {
+            return TryUnescape(body, chars, out var written) ? new string(chars[..written]) : UnescapeWithReader(quoted);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static bool TryUnescape(ReadOnlySpan<byte> body, Span<char> chars, out int written)
+    {
+        written = 0;
+        var i = 0;
+        while (true)
+        {
+            var next = body[i..].IndexOf((byte)'\\');
+            var run = next < 0 ? body[i..] : body.Slice(i, next);
+            if (Utf8.ToUtf16(run, chars[written..], out _, out var count, replaceInvalidSequences: false) != OperationStatus.Done)
+            {
+                return false;
+            }
+            written += count;
+            if (next < 0)
+            {
+                return true;
+            }
+            i += next;
+            if (i + 1 >= body.Length)
+            {
+                return false;
+            }
+            char c;
+            switch (body[i + 1])
+            {
+                case (byte)'"': c = '"'; break;
+                case (byte)'\\': c = '\\'; break;
+                case (byte)'/': c = '/'; break;
+                case (byte)'b': c = '\b'; break;
+                case (byte)'f': c = '\f'; break;
+                case (byte)'n': c = '\n'; break;
+                case (byte)'r': c = '\r'; break;
+                case (byte)'t': c = '\t'; break;
+                case (byte)'u':
+                    if (!TryHex(body, i + 2, out var unit) || char.IsLowSurrogate(unit))
+                    {
+                        return false;
+                    }
+                    if (char.IsHighSurrogate(unit))
+                    {
+                        if (i + 12 > body.Length || body[i + 6] != '\\' || body[i + 7] != 'u' || !TryHex(body, i + 8, out var low) || !char.IsLowSurrogate(low))
+                        {
+                            return false;
+                        }
+                        chars[written++] = unit;
+                        chars[written++] = low;
+                        i += 12;
+                        continue;
+                    }
+                    chars[written++] = unit;
+                    i += 6;
+                    continue;
+                default:
+                    return false;
+            }
+            chars[written++] = c;
+            i += 2;
+        }
+    }
+
+    private static bool TryHex(ReadOnlySpan<byte> body, int at, out char unit)
+    {
+        unit = '\0';
+        if (at + 4 > body.Length)
+        {
+            return false;
+        }
+        var value = 0;
+        for (var k = at; k < at + 4; k++)
+        {
+            var digit = HexDigit(body[k]);
+            if (digit < 0)
+            {
+                return false;
+            }
+            value = (value << 4) | digit;
+        }
+        unit = (char)value;
+        return true;
+    }
+
+    private static int HexDigit(byte b) => b switch
+    {
+        >= (byte)'0' and <= (byte)'9' => b - '0',
+        >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
+        >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
+        _ => -1,
+    };
+
+    private static string UnescapeWithReader(ReadOnlySpan<byte> quoted)
     {
         var reader = new Utf8JsonReader(quoted);
         reader.Read();

@@ -64,6 +64,8 @@ public sealed class JsonFlattener
         [(byte)'"', (byte)'\\', 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x0E, 0x0F,
          0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1A, 0x1B, 0x1C, 0x1D, 0x1E, 0x1F]);
 
+    private static readonly SearchValues<byte> QuoteOrBackslash = SearchValues.Create([(byte)'"', (byte)'\\']);
+
     /// <summary>
     /// The common case, a flat object of scalars (OTRF, NXLog, most syslog-in-JSON), read without Utf8JsonReader:
     /// the reader's per-token checks were the largest single cost of detection. Anything this scanner does not fully
@@ -77,6 +79,10 @@ public sealed class JsonFlattener
         _count = 0;
         _property = 0;
         _uninternedSeen = false;
+        // JSON forbids raw control characters inside strings; a record with none anywhere (NDJSON lines hold no
+        // newline, and writers rarely put tabs between tokens) lets each string be scanned for just its quote and
+        // backslashes, the cheapest vectorised search there is.
+        var stops = json.IndexOfAnyInRange((byte)0x00, (byte)0x1F) < 0 ? QuoteOrBackslash : StringStops;
         var i = SkipWhitespace(json, 0);
         if (i >= json.Length || json[i] != '{')
         {
@@ -89,7 +95,7 @@ public sealed class JsonFlattener
         }
         while (true)
         {
-            if (i >= json.Length || json[i] != '"' || !TryScanString(json, i, out var keyEnd, out var keyEscaped) || keyEscaped)
+            if (i >= json.Length || json[i] != '"' || !TryScanString(json, i, stops, out var keyEnd, out var keyEscaped) || keyEscaped)
             {
                 return Reset();
             }
@@ -112,7 +118,7 @@ public sealed class JsonFlattener
             switch (json[i])
             {
                 case (byte)'"':
-                    if (!TryScanString(json, i, out end, out var escaped))
+                    if (!TryScanString(json, i, stops, out end, out var escaped))
                     {
                         return Reset();
                     }
@@ -216,13 +222,13 @@ public sealed class JsonFlattener
     /// Scans the string whose opening quote is at <paramref name="start"/>; <paramref name="end"/> is just past its
     /// closing quote. Accepts exactly the escapes the reader accepts.
     /// </summary>
-    private static bool TryScanString(ReadOnlySpan<byte> json, int start, out int end, out bool escaped)
+    private static bool TryScanString(ReadOnlySpan<byte> json, int start, SearchValues<byte> stops, out int end, out bool escaped)
     {
         escaped = false;
         var i = start + 1;
         while (true)
         {
-            var stop = json[i..].IndexOfAny(StringStops);
+            var stop = json[i..].IndexOfAny(stops);
             if (stop < 0)
             {
                 end = 0;
@@ -329,15 +335,33 @@ public sealed class JsonFlattener
                 return true;
             }
         }
-        Span<char> chars = stackalloc char[key.Length];
-        if (System.Text.Unicode.Utf8.ToUtf16(key, chars, out _, out var written, replaceInvalidSequences: false) != OperationStatus.Done)
+        // Records of one source come in a few shapes whose fields are in different orders (OTRF's are hash-ordered):
+        // a small cache by the name's bytes catches what the positional guess misses.
+        var bucket = (int)(HashName(key) & (NameCacheSize - 1));
+        byte[] bytes;
+        if (_byBytes[bucket] is { } cached && key.SequenceEqual(cached.Bytes))
         {
-            name = "";
-            return false;
+            (bytes, name) = cached;
         }
-        chars = chars[..written];
-        name = _nameLookup.TryGetValue(chars, out var known) ? known : Intern(new string(chars));
-        var entry = ((string?)null, key.ToArray(), name);
+        else
+        {
+            Span<char> chars = stackalloc char[key.Length];
+            if (System.Text.Unicode.Utf8.ToUtf16(key, chars, out _, out var written, replaceInvalidSequences: false) != OperationStatus.Done)
+            {
+                name = "";
+                return false;
+            }
+            chars = chars[..written];
+            name = _nameLookup.TryGetValue(chars, out var known) ? known : Intern(new string(chars));
+            if (!_names.ContainsKey(name))
+            {
+                // Past the interning bound: a cached name would hide that this record's names are not all interned.
+                return true;
+            }
+            bytes = key.ToArray();
+            _byBytes[bucket] = new CachedName(bytes, name);
+        }
+        var entry = ((string?)null, bytes, name);
         if (index < _lastAt.Count)
         {
             _lastAt[index] = entry;
@@ -347,6 +371,22 @@ public sealed class JsonFlattener
             _lastAt.Add(entry);
         }
         return true;
+    }
+
+    private const int NameCacheSize = 1024;
+
+    private readonly CachedName?[] _byBytes = new CachedName?[NameCacheSize];
+
+    private sealed record CachedName(byte[] Bytes, string Name);
+
+    private static uint HashName(ReadOnlySpan<byte> key)
+    {
+        var hash = 2166136261u;
+        foreach (var b in key)
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+        return hash ^ (hash >> 15);
     }
 
     /// <summary>Reads and decodes every field at once (tests and tools that want a dictionary).</summary>

@@ -30,34 +30,34 @@ public sealed class RecordNormalizer
         var fields = _flattener.Read(line);
         var timestamp = FindTimestamp(fields);
 
-        if (fields.TryGet("event_type", out var eventType) && (fields.Contains("flow_id") || fields.Contains("alert.signature_id")))
+        if (Find(fields, "event_type", out var eventType) && (Has(fields, "flow_id") || Has(fields, "alert.signature_id")))
         {
             var host = Text(fields, "host");
             var suricata = new Event(timestamp, "suricata", host, fields, reference);
             var isAlert = string.Equals(eventType.Text, "alert", StringComparison.Ordinal);
             return new NormalizedRecord(suricata, isAlert ? ExternalAlerts.FromEve(suricata, _time) : null);
         }
-        if (fields.TryGet("kind", out var kind) && string.Equals(kind.Text, "alert", StringComparison.OrdinalIgnoreCase))
+        if (Find(fields, "kind", out var kind) && string.Equals(kind.Text, "alert", StringComparison.OrdinalIgnoreCase))
         {
             var host = Text(fields, "host");
             var external = new Event(timestamp, Text(fields, "producer") ?? "external", host, fields, reference);
             return new NormalizedRecord(external, ExternalAlerts.FromVedetteShape(external, _time));
         }
-        if (fields.Contains("EventID") && (fields.Contains("Channel") || fields.Contains("SourceName")))
+        if (Has(fields, "EventID") && (Has(fields, "Channel") || Has(fields, "SourceName")))
         {
             var host = Text(fields, "Hostname") ?? Text(fields, "Computer") ?? Text(fields, "host");
             return new NormalizedRecord(new Event(timestamp, "windows", host, fields, reference), null);
         }
-        if (fields.Contains("Event.System.EventID"))
+        if (Has(fields, "Event.System.EventID"))
         {
             return new NormalizedRecord(new Event(timestamp, "windows", Text(fields, "Event.System.Computer"), fields, reference), null);
         }
-        if (fields.TryGet("winlog.event_id", out _))
+        if (Find(fields, "winlog.event_id", out _))
         {
             var host = Text(fields, "host.name") ?? Text(fields, "winlog.computer_name");
             return new NormalizedRecord(new Event(timestamp, "windows", host, fields, reference), null);
         }
-        if (fields.TryGet("program", out var program) && program.Text is { } programName)
+        if (Find(fields, "program", out var program) && program.Text is { } programName)
         {
             if (programName.StartsWith("sshd", StringComparison.Ordinal) && Text(fields, "message") is { } message)
             {
@@ -73,7 +73,7 @@ public sealed class RecordNormalizer
     {
         foreach (var name in TimestampFields)
         {
-            if (fields.TryGet(name, out var value) && value.Text is { } text)
+            if (fields.TryGet(name, interned: true, out var value) && value.Text is { } text)
             {
                 if (Timestamps.TryParse(text, out var timestamp))
                 {
@@ -87,7 +87,13 @@ public sealed class RecordNormalizer
     }
 
     internal static string? Text(FieldTable fields, string name) =>
-        fields.TryGet(name, out var value) && !string.IsNullOrEmpty(value.Text) ? value.Text : null;
+        Find(fields, name, out var value) && !string.IsNullOrEmpty(value.Text) ? value.Text : null;
+
+    // The names asked for here are literals, which the runtime interns, as the flattener interns the record's
+    // names: a reference comparison decides, without an ordinal pass over every field for each absent name.
+    private static bool Find(FieldTable fields, string literal, out FieldValue value) => fields.TryGet(literal, interned: true, out value);
+
+    private static bool Has(FieldTable fields, string literal) => fields.TryGet(literal, interned: true, out _);
 
     private static int InvalidUtf8Offset(ReadOnlySpan<byte> line)
     {

@@ -8,6 +8,10 @@ public static class Timestamps
     public static bool TryParse(string text, out DateTimeOffset timestamp)
     {
         var span = text.AsSpan().Trim();
+        if (TryParseUtcIso(span, out timestamp))
+        {
+            return true;
+        }
         // EVE writes "+0000": DateTimeOffset wants "+00:00".
         if (span.Length > 5 && (span[^5] == '+' || span[^5] == '-') && char.IsAsciiDigit(span[^1]) && span[^3] != ':' && span.Contains('T'))
         {
@@ -22,6 +26,55 @@ public static class Timestamps
             return true;
         }
         return TryParseEpoch(span, out timestamp);
+    }
+
+    /// <summary>
+    /// The spelling nearly every JSON log uses, yyyy-MM-ddTHH:mm:ss[.fffffff]Z, read digit by digit: the general
+    /// parser costs more than the rest of reading a record's fields. Anything else returns false for it.
+    /// </summary>
+    private static bool TryParseUtcIso(ReadOnlySpan<char> s, out DateTimeOffset timestamp)
+    {
+        timestamp = default;
+        if (s.Length < 20 || s.Length > 28 || s[^1] != 'Z' || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':'
+            || !TryDigits(s, 0, 4, out var year) || !TryDigits(s, 5, 2, out var month) || !TryDigits(s, 8, 2, out var day)
+            || !TryDigits(s, 11, 2, out var hour) || !TryDigits(s, 14, 2, out var minute) || !TryDigits(s, 17, 2, out var second))
+        {
+            return false;
+        }
+        long fraction = 0;
+        if (s.Length > 20)
+        {
+            var digits = s.Length - 21;
+            if (s[19] != '.' || digits is < 1 or > 7 || !TryDigits(s, 20, digits, out var value))
+            {
+                return false;
+            }
+            fraction = value;
+            for (var i = digits; i < 7; i++)
+            {
+                fraction *= 10;
+            }
+        }
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+        timestamp = new DateTimeOffset(new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).AddTicks(fraction));
+        return true;
+    }
+
+    private static bool TryDigits(ReadOnlySpan<char> s, int start, int count, out int value)
+    {
+        value = 0;
+        for (var i = start; i < start + count; i++)
+        {
+            if (!char.IsAsciiDigit(s[i]))
+            {
+                return false;
+            }
+            value = (value * 10) + (s[i] - '0');
+        }
+        return true;
     }
 
     private static bool TryParseEpoch(ReadOnlySpan<char> span, out DateTimeOffset timestamp)

@@ -170,4 +170,46 @@ public sealed class JsonFlattenerTests
             Assert.Equal("x", value.Text);
         }
     }
+    /// <summary>The hand-written unescaping decodes exactly what Utf8JsonReader.GetString decodes, and fails where it fails.</summary>
+    [Fact]
+    public void Escaped_strings_decode_exactly_as_the_reader_decodes_them()
+    {
+        string[] pieces =
+        [
+            "a", "C:", "\\\\", "\\\"", "\\/", "\\b", "\\f", "\\n", "\\r", "\\t", "\\u0041", "\\u00e9", "\\u20AC", "\\uD83D\\uDE00",
+            "\\uD83D", "\\uDE00", "\\uD83Dx", "\\uD83D\\u0041", "é", "☕", "😀", " ", "\\u0000", "\\uFFFF",
+        ];
+        var random = new Random(20261129);
+        for (var round = 0; round < 5_000; round++)
+        {
+            var text = new StringBuilder("\"");
+            var count = random.Next(1, round % 50 == 0 ? 200 : 8);
+            for (var i = 0; i < count; i++)
+            {
+                text.Append(pieces[random.Next(pieces.Length)]);
+            }
+            text.Append('"');
+            var token = Encoding.UTF8.GetBytes(text.ToString());
+            Assert.Equal(ReaderDecodes(token), Outcome(() => FieldTable.Unescape(token)));
+        }
+    }
+
+    private static string ReaderDecodes(byte[] token) => Outcome(() =>
+    {
+        var reader = new System.Text.Json.Utf8JsonReader(token);
+        reader.Read();
+        return reader.GetString()!;
+    });
+
+    private static string Outcome(Func<string> decode)
+    {
+        try
+        {
+            return "ok:" + decode();
+        }
+        catch (InvalidOperationException ex)
+        {
+            return "throws:" + ex.GetType().Name;
+        }
+    }
 }

@@ -22,6 +22,7 @@ public sealed class JsonFlattener
     private readonly List<(string? Parent, byte[] Leaf, string Name)> _lastAt = [];
     private readonly StringBuilder _path = new();
     private FieldTable.Slot[] _slots = new FieldTable.Slot[64];
+    private readonly StopBits _stops = new();
     private int _count;
     private int _property;
     private bool _uninternedSeen;
@@ -59,13 +60,6 @@ public sealed class JsonFlattener
 
     private FieldTable Table(ReadOnlySpan<byte> json) => new(json.ToArray(), _slots[.._count], _count, namesInterned: !_uninternedSeen);
 
-    /// <summary>Bytes that end the plain run of a JSON string: its closing quote, an escape, or a control character JSON forbids there.</summary>
-    private static readonly SearchValues<byte> StringStops = SearchValues.Create(
-        [(byte)'"', (byte)'\\', 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x0E, 0x0F,
-         0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1A, 0x1B, 0x1C, 0x1D, 0x1E, 0x1F]);
-
-    private static readonly SearchValues<byte> QuoteOrBackslash = SearchValues.Create([(byte)'"', (byte)'\\']);
-
     /// <summary>
     /// The common case, a flat object of scalars (OTRF, NXLog, most syslog-in-JSON), read without Utf8JsonReader:
     /// the reader's per-token checks were the largest single cost of detection. Anything this scanner does not fully
@@ -79,10 +73,7 @@ public sealed class JsonFlattener
         _count = 0;
         _property = 0;
         _uninternedSeen = false;
-        // JSON forbids raw control characters inside strings; a record with none anywhere (NDJSON lines hold no
-        // newline, and writers rarely put tabs between tokens) lets each string be scanned for just its quote and
-        // backslashes, the cheapest vectorised search there is.
-        var stops = json.IndexOfAnyInRange((byte)0x00, (byte)0x1F) < 0 ? QuoteOrBackslash : StringStops;
+        var stops = _stops.Mark(json);
         var i = SkipWhitespace(json, 0);
         if (i >= json.Length || json[i] != '{')
         {
@@ -222,19 +213,18 @@ public sealed class JsonFlattener
     /// Scans the string whose opening quote is at <paramref name="start"/>; <paramref name="end"/> is just past its
     /// closing quote. Accepts exactly the escapes the reader accepts.
     /// </summary>
-    private static bool TryScanString(ReadOnlySpan<byte> json, int start, SearchValues<byte> stops, out int end, out bool escaped)
+    private static bool TryScanString(ReadOnlySpan<byte> json, int start, StopBits stops, out int end, out bool escaped)
     {
         escaped = false;
         var i = start + 1;
         while (true)
         {
-            var stop = json[i..].IndexOfAny(stops);
-            if (stop < 0)
+            i = stops.Next(i);
+            if (i < 0)
             {
                 end = 0;
                 return false;
             }
-            i += stop;
             if (json[i] == '"')
             {
                 end = i + 1;

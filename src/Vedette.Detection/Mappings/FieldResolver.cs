@@ -14,6 +14,8 @@ public sealed class FieldResolver
 
     private readonly IReadOnlyDictionary<string, int> _costs;
 
+    private readonly Dictionary<(string Sigma, string Event), FieldRef> _renamedFields = [];
+
     public FieldResolver(IReadOnlyList<string> prefixes, IReadOnlyDictionary<string, IReadOnlyList<string>> aliases, IReadOnlyDictionary<string, int>? costs = null)
     {
         _costs = costs ?? new Dictionary<string, int>();
@@ -34,8 +36,15 @@ public sealed class FieldResolver
         var renamed = new FieldResolver(_prefixes, _aliases, _costs) { _parent = this };
         foreach (var (sigmaName, eventName) in renames)
         {
-            var target = Resolve(eventName);
-            renamed._resolved[sigmaName] = new FieldRef(sigmaName, target.Candidates, _costs.GetValueOrDefault(sigmaName, 1));
+            // One field object per rename across all rules: the plan's prefilter searches each distinct field object
+            // once per event, and a field object per rule made a bucket of a thousand rules exceed the fields it can
+            // search, leaving most of them without a gate.
+            if (!_renamedFields.TryGetValue((sigmaName, eventName), out var field))
+            {
+                _renamedFields[(sigmaName, eventName)] = field =
+                    new FieldRef(sigmaName, Resolve(eventName).Candidates, _costs.GetValueOrDefault(sigmaName, 1));
+            }
+            renamed._resolved[sigmaName] = field;
         }
         return renamed;
     }

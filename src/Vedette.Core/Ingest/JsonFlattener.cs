@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Vedette.Domain;
@@ -90,8 +91,7 @@ public sealed class JsonFlattener
             {
                 return Reset();
             }
-            var key = json[(i + 1)..(keyEnd - 1)];
-            if (key.Length > 256 || !TryFlatName(key, out var name))
+            if (keyEnd - i - 2 > 256 || !TryFlatName(json, i + 1, keyEnd - i - 2, out var name))
             {
                 return Reset();
             }
@@ -200,7 +200,12 @@ public sealed class JsonFlattener
         return false;
     }
 
-    private static int SkipWhitespace(ReadOnlySpan<byte> json, int i)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int SkipWhitespace(ReadOnlySpan<byte> json, int i) =>
+        // Most records have no whitespace between tokens: decide that without a call.
+        (uint)i < (uint)json.Length && json[i] > (byte)' ' ? i : SkipWhitespaceRun(json, i);
+
+    private static int SkipWhitespaceRun(ReadOnlySpan<byte> json, int i)
     {
         while (i < json.Length && json[i] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
         {
@@ -312,72 +317,32 @@ public sealed class JsonFlattener
         return i;
     }
 
-    /// <summary>A top-level name (unescaped, at most 256 bytes), with the same positional cache the reader's path uses.</summary>
-    private bool TryFlatName(ReadOnlySpan<byte> key, out string name)
+    /// <summary>A top-level name (unescaped, at most 256 bytes) at json[start..(start + length)].</summary>
+    private bool TryFlatName(ReadOnlySpan<byte> json, int start, int length, out string name)
     {
-        var index = _property++;
-        if (index < _lastAt.Count)
+        // OTRF's records are hash-ordered, so names do not repeat by position as they do for the reader's path.
+        if (_flatNames.TryGet(json, start, length, out name))
         {
-            var (lastParent, leaf, lastName) = _lastAt[index];
-            if (lastParent is null && key.SequenceEqual(leaf))
-            {
-                name = lastName;
-                return true;
-            }
+            return true;
         }
-        // Records of one source come in a few shapes whose fields are in different orders (OTRF's are hash-ordered):
-        // a small cache by the name's bytes catches what the positional guess misses.
-        var bucket = (int)(HashName(key) & (NameCacheSize - 1));
-        byte[] bytes;
-        if (_byBytes[bucket] is { } cached && key.SequenceEqual(cached.Bytes))
+        var key = json.Slice(start, length);
+        Span<char> chars = stackalloc char[key.Length];
+        if (System.Text.Unicode.Utf8.ToUtf16(key, chars, out _, out var written, replaceInvalidSequences: false) != OperationStatus.Done)
         {
-            (bytes, name) = cached;
+            name = "";
+            return false;
         }
-        else
+        chars = chars[..written];
+        name = _nameLookup.TryGetValue(chars, out var known) ? known : Intern(new string(chars));
+        // Past the interning bound a cached name would hide that this record's names are not all interned.
+        if (_names.ContainsKey(name))
         {
-            Span<char> chars = stackalloc char[key.Length];
-            if (System.Text.Unicode.Utf8.ToUtf16(key, chars, out _, out var written, replaceInvalidSequences: false) != OperationStatus.Done)
-            {
-                name = "";
-                return false;
-            }
-            chars = chars[..written];
-            name = _nameLookup.TryGetValue(chars, out var known) ? known : Intern(new string(chars));
-            if (!_names.ContainsKey(name))
-            {
-                // Past the interning bound: a cached name would hide that this record's names are not all interned.
-                return true;
-            }
-            bytes = key.ToArray();
-            _byBytes[bucket] = new CachedName(bytes, name);
-        }
-        var entry = ((string?)null, bytes, name);
-        if (index < _lastAt.Count)
-        {
-            _lastAt[index] = entry;
-        }
-        else if (_lastAt.Count < MaxFields)
-        {
-            _lastAt.Add(entry);
+            _flatNames.Add(json, start, length, name);
         }
         return true;
     }
 
-    private const int NameCacheSize = 1024;
-
-    private readonly CachedName?[] _byBytes = new CachedName?[NameCacheSize];
-
-    private sealed record CachedName(byte[] Bytes, string Name);
-
-    private static uint HashName(ReadOnlySpan<byte> key)
-    {
-        var hash = 2166136261u;
-        foreach (var b in key)
-        {
-            hash = (hash ^ b) * 16777619u;
-        }
-        return hash ^ (hash >> 15);
-    }
+    private readonly FlatNameCache _flatNames = new();
 
     /// <summary>Reads and decodes every field at once (tests and tools that want a dictionary).</summary>
     public Dictionary<string, FieldValue> Flatten(ReadOnlySpan<byte> json)

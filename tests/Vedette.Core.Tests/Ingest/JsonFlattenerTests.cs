@@ -212,4 +212,23 @@ public sealed class JsonFlattenerTests
             return "throws:" + ex.GetType().Name;
         }
     }
+    /// <summary>
+    /// The scanner's name cache tells names apart by length and their first and last eight bytes, and compares the
+    /// rest only beyond sixteen: names that differ only in the middle, only in length, or collide in the cache must
+    /// still come out as the reader names them, record after record.
+    /// </summary>
+    [Fact]
+    public void Names_alike_at_both_ends_or_colliding_in_the_cache_stay_distinct()
+    {
+        var flat = new JsonFlattener();
+        var reader = new JsonFlattener();
+        string[] lookalikes = ["aaaaaaaaXaaaaaaaa", "aaaaaaaaYaaaaaaaa", "aaaaaaaaXYaaaaaaaa", "a", "aa", "aaaaaaaa", "aaaaaaaaa", "Image", "image", "ImageLoaded"];
+        var random = new Random(3);
+        for (var round = 0; round < 400; round++)
+        {
+            var names = lookalikes.Concat(Enumerable.Range(0, 40).Select(_ => "f" + random.Next(5_000))).OrderBy(_ => random.Next()).Distinct().Take(30);
+            var json = "{" + string.Join(",", names.Select((name, i) => $"\"{name}\":{i}")) + "}";
+            AssertSameBothWays(Encoding.UTF8.GetBytes(json), flat, reader);
+        }
+    }
 }

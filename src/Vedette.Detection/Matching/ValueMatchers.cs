@@ -78,13 +78,13 @@ internal sealed class RegexMatcher : IValueMatcher
     public RegexMatcher(string pattern, RegexOptions options)
     {
         _checked = new Regex(pattern, options | RegexOptions.CultureInvariant, Timeout);
-        Literal = RegexLiteral.Leading(pattern, options);
-        _literalComparison = (options & RegexOptions.IgnoreCase) != 0 ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        Literal = RegexLiteral.Required(pattern, options, out var ignoreCase);
+        _literalComparison = ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
     }
 
     private readonly StringComparison _literalComparison;
 
-    /// <summary>Text every match begins with (null when the pattern has no usable leading literal).</summary>
+    /// <summary>Text every match contains (null when the pattern has no usable required literal).</summary>
     public string? Literal { get; }
 
     public string Pattern => _checked.ToString();

@@ -13,8 +13,6 @@ namespace Vedette.Detection.Matching;
 /// </summary>
 internal static class RegexLiteral
 {
-    public const int MinimumLength = 3;
-
     /// <summary>
     /// The required literal, or null; <paramref name="ignoreCase"/> is true when part of the pattern matches
     /// case-insensitively (an inline <c>(?i)</c>), so the literal must be looked for ignoring case.
@@ -34,8 +32,9 @@ internal static class RegexLiteral
             return null;
         }
         ignoreCase |= reader.InlineIgnoreCase;
-        var best = runs.MaxBy(r => r.Length);
-        return best is { Length: >= MinimumLength } ? best : null;
+        // Even one character is worth testing before running the expression (a backtick, "${"); whether a literal
+        // is long enough to gate a rule in the prefilter is the plan's decision.
+        return runs.MaxBy(r => r.Length);
     }
 
     private ref struct Reader(string pattern)

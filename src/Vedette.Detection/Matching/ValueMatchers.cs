@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace Vedette.Detection.Matching;
@@ -78,13 +79,17 @@ internal sealed class RegexMatcher : IValueMatcher
     public RegexMatcher(string pattern, RegexOptions options)
     {
         _checked = new Regex(pattern, options | RegexOptions.CultureInvariant, Timeout);
-        Literal = RegexLiteral.Required(pattern, options, out var ignoreCase);
-        _literalComparison = ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        _required = RegexLiteral.Required(pattern, options, out _ignoreCase);
+        // Ignoring case, the regex engine also takes the Kelvin sign for k, which an ordinal comparison and the
+        // prefilter's ASCII folding do not: such a literal may only gate when it is ASCII without a k, and a miss
+        // is trusted only on ASCII text.
+        Literal = _required is not null && (!_ignoreCase || (Ascii.IsValid(_required) && !_required.AsSpan().ContainsAny('k', 'K'))) ? _required : null;
     }
 
-    private readonly StringComparison _literalComparison;
+    private readonly string? _required;
+    private readonly bool _ignoreCase;
 
-    /// <summary>Text every match contains (null when the pattern has no usable required literal).</summary>
+    /// <summary>Text every match contains, as the plan's prefilter may search for it (null when there is none it can use).</summary>
     public string? Literal { get; }
 
     public string Pattern => _checked.ToString();
@@ -94,7 +99,8 @@ internal sealed class RegexMatcher : IValueMatcher
 
     public bool Matches(string text)
     {
-        if (Literal is not null && !text.Contains(Literal, _literalComparison))
+        if (_required is not null && !text.Contains(_required, _ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal)
+            && (!_ignoreCase || Ascii.IsValid(text)))
         {
             return false;
         }

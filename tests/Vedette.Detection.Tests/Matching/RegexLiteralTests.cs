@@ -76,6 +76,19 @@ public sealed class RegexLiteralTests
         Assert.True(withLiteral > 10_000, $"only {withLiteral} patterns had a literal: the generator exercises too little");
     }
 
+    /// <summary>
+    /// Ignoring case, .NET's regex engine takes the Kelvin sign (U+212A) for k, which an ordinal comparison does
+    /// not: the required-literal shortcut must not turn such a match into a miss, in the matcher or in the plan's
+    /// prefilter.
+    /// </summary>
+    [Theory]
+    [InlineData("CommandLine|re: '(?i)kerberos::ptt'", "\u212Aerberos::ptt /ticket:x", true)]
+    [InlineData("CommandLine|re|i: 'sekurlsa::'", "se\u212Aurlsa::logonpasswords", true)]
+    [InlineData("CommandLine|re: '(?i)echo.*clip'", "ECHO x | CLIP", true)]
+    [InlineData("CommandLine|re: 'kerberos::ptt'", "\u212Aerberos::ptt", false)]
+    public void Case_insensitive_patterns_match_what_the_regex_engine_matches(string item, string commandLine, bool expected) =>
+        Assert.Equal(expected, Sigma.Matches(Sigma.Item(item), $"\"CommandLine\":\"{commandLine}\""));
+
     /// <summary>Random patterns over the constructs the reader knows and some it refuses, each with a matching text.</summary>
     private static class Generator
     {

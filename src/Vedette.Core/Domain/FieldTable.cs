@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -217,32 +218,15 @@ public sealed class FieldTable
 
     private static bool TryHex(ReadOnlySpan<byte> body, int at, out char unit)
     {
+        // Exactly four hex digits: no sign, no white space (AllowHexSpecifier alone allows neither).
         unit = '\0';
-        if (at + 4 > body.Length)
+        if (at + 4 > body.Length || !ushort.TryParse(body.Slice(at, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var value))
         {
             return false;
-        }
-        var value = 0;
-        for (var k = at; k < at + 4; k++)
-        {
-            var digit = HexDigit(body[k]);
-            if (digit < 0)
-            {
-                return false;
-            }
-            value = (value << 4) | digit;
         }
         unit = (char)value;
         return true;
     }
-
-    private static int HexDigit(byte b) => b switch
-    {
-        >= (byte)'0' and <= (byte)'9' => b - '0',
-        >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
-        >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
-        _ => -1,
-    };
 
     private static string UnescapeWithReader(ReadOnlySpan<byte> quoted)
     {

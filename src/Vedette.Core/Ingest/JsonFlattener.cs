@@ -24,6 +24,7 @@ public sealed class JsonFlattener
     private readonly StringBuilder _path = new();
     private FieldTable.Slot[] _slots = new FieldTable.Slot[64];
     private readonly StopBits _stops = new();
+    private readonly FlatNameCache _flatNames = new();
     private int _count;
     private int _property;
     private bool _uninternedSeen;
@@ -332,8 +333,7 @@ public sealed class JsonFlattener
             name = "";
             return false;
         }
-        chars = chars[..written];
-        name = _nameLookup.TryGetValue(chars, out var known) ? known : Intern(new string(chars));
+        name = InternChars(chars[..written]);
         // Past the interning bound a cached name would hide that this record's names are not all interned.
         if (_names.ContainsKey(name))
         {
@@ -341,8 +341,6 @@ public sealed class JsonFlattener
         }
         return true;
     }
-
-    private readonly FlatNameCache _flatNames = new();
 
     /// <summary>Reads and decodes every field at once (tests and tools that want a dictionary).</summary>
     public Dictionary<string, FieldValue> Flatten(ReadOnlySpan<byte> json)
@@ -444,9 +442,11 @@ public sealed class JsonFlattener
         }
         Span<char> chars = stackalloc char[length];
         var written = reader.CopyString(chars);
-        chars = chars[..written];
-        return _nameLookup.TryGetValue(chars, out var name) ? name : Intern(new string(chars));
+        return InternChars(chars[..written]);
     }
+
+    /// <summary>The interned name spelled by <paramref name="chars"/>, allocating a string only for a name not seen yet.</summary>
+    private string InternChars(ReadOnlySpan<char> chars) => _nameLookup.TryGetValue(chars, out var known) ? known : Intern(new string(chars));
 
     private string Intern(string name)
     {

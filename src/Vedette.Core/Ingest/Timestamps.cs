@@ -63,19 +63,8 @@ public static class Timestamps
         return true;
     }
 
-    private static bool TryDigits(ReadOnlySpan<char> s, int start, int count, out int value)
-    {
-        value = 0;
-        for (var i = start; i < start + count; i++)
-        {
-            if (!char.IsAsciiDigit(s[i]))
-            {
-                return false;
-            }
-            value = (value * 10) + (s[i] - '0');
-        }
-        return true;
-    }
+    private static bool TryDigits(ReadOnlySpan<char> s, int start, int count, out int value) =>
+        int.TryParse(s.Slice(start, count), NumberStyles.None, CultureInfo.InvariantCulture, out value);
 
     private static bool TryParseEpoch(ReadOnlySpan<char> span, out DateTimeOffset timestamp)
     {

@@ -26,15 +26,12 @@ internal static class RegexLiteral
         }
         var reader = new Reader(pattern);
         var runs = new List<string>();
-        if (!reader.Alternatives(runs, out var alternatives) || reader.Position != pattern.Length || alternatives > 1)
-        {
-            ignoreCase |= reader.InlineIgnoreCase;
-            return null;
-        }
+        // Runs are kept only when the whole pattern is one alternative; a stray ')' stops the reader early.
+        var read = reader.Alternatives(runs) && reader.Position == pattern.Length;
         ignoreCase |= reader.InlineIgnoreCase;
         // Even one character is worth testing before running the expression (a backtick, "${"); whether a literal
         // is long enough to gate a rule in the prefilter is the plan's decision.
-        return runs.MaxBy(r => r.Length);
+        return read ? runs.MaxBy(r => r.Length) : null;
     }
 
     private ref struct Reader(string pattern)
@@ -49,24 +46,24 @@ internal static class RegexLiteral
         /// Reads alternatives up to a closing parenthesis or the end. Runs are collected only when there is a single
         /// alternative (a run of one branch of several is not required). False for what cannot be read safely.
         /// </summary>
-        public bool Alternatives(List<string> runs, out int count)
+        public bool Alternatives(List<string> runs)
         {
             var own = new List<string>();
-            count = 1;
             if (!Sequence(own))
             {
                 return false;
             }
+            var single = true;
             while (Position < _pattern.Length && _pattern[Position] == '|')
             {
                 Position++;
-                count++;
+                single = false;
                 if (!Sequence([]))
                 {
                     return false;
                 }
             }
-            if (count == 1)
+            if (single)
             {
                 runs.AddRange(own);
             }
@@ -88,11 +85,11 @@ internal static class RegexLiteral
             {
                 var c = _pattern[Position];
                 char? literal = null;
-                var inner = new List<string>();
+                List<string>? inner = null;
                 switch (c)
                 {
                     case '(':
-                        if (!Group(inner))
+                        if (!Group(inner = []))
                         {
                             return false;
                         }
@@ -144,7 +141,10 @@ internal static class RegexLiteral
                 }
                 // A group, class or other construct: its own required runs stand alone, the run around it ends.
                 Flush();
-                runs.AddRange(inner);
+                if (inner is not null)
+                {
+                    runs.AddRange(inner);
+                }
             }
             Flush();
             return true;
@@ -271,16 +271,11 @@ internal static class RegexLiteral
                     }
                 }
             }
-            var runs = new List<string>();
-            if (!Alternatives(runs, out _) || Position >= _pattern.Length || _pattern[Position] != ')')
+            if (!Alternatives(lookaround ? [] : inner) || Position >= _pattern.Length || _pattern[Position] != ')')
             {
                 return false;
             }
             Position++;
-            if (!lookaround)
-            {
-                inner.AddRange(runs);
-            }
             return true;
         }
 

@@ -86,46 +86,42 @@ internal sealed class BenchPipelineCommand : AsyncCommand<BenchSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, BenchSettings settings, CancellationToken cancellationToken)
     {
-        var folder = Path.Combine(Path.GetTempPath(), "vedette-bench-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            Directory.CreateDirectory(folder);
-            var input = Path.Combine(folder, "events.ndjson");
-            var inventory = Path.Combine(folder, "inventory.csv");
-            var feed = Path.Combine(folder, "feed.txt");
-            SimulationFiles.Write(settings.Events, settings.Seed, input, null, inventory, feed);
+        return await BenchFolder.RunInTemporaryAsync("vedette-bench-", folder => RunAsync(settings, folder, cancellationToken));
+    }
 
-            var limit = new List<double>();
-            var pipeline = new List<double>();
-            for (var run = 0; run < settings.Runs; run++)
-            {
-                limit.Add(await TokenizeAsync(input, cancellationToken));
-                var options = new EngineOptions { DataFolder = Path.Combine(folder, $"store{run}"), InventoryPath = inventory, IntelPaths = [feed] };
-                await using var engine = await Engine.OpenAsync(options, TimeProvider.System, null, cancellationToken);
-                var result = await engine.Pipeline.RunAsync(new FileSource(input, engine.Lines), cancellationToken);
-                if (result.Errors > 0)
-                {
-                    throw new InvalidOperationException($"the pipeline reported {result.Errors} errors on simulated input");
-                }
-                pipeline.Add(result.EventsPerSecond);
-            }
-            var figures = new List<BenchFigure>
-            {
-                BenchFigure.Median("limit: read + tokenize JSON once", "events/s", limit),
-                BenchFigure.Median("Vedette pipeline into SQLite", "events/s", pipeline),
-            };
-            if (settings.Baseline is { } baseline)
-            {
-                figures.Add(BenchFigure.Median("Python reference, as written", "alerts/s", PythonBaseline.Runs(baseline, settings.Runs, "info")));
-                figures.Add(BenchFigure.Median("Python reference, logging off", "alerts/s", PythonBaseline.Runs(baseline, settings.Runs, "disabled")));
-            }
-            Print(figures, settings.FormatName.Equals("json", StringComparison.OrdinalIgnoreCase));
-            return 0;
-        }
-        finally
+    private static async Task<int> RunAsync(BenchSettings settings, string folder, CancellationToken cancellationToken)
+    {
+        var input = Path.Combine(folder, "events.ndjson");
+        var inventory = Path.Combine(folder, "inventory.csv");
+        var feed = Path.Combine(folder, "feed.txt");
+        SimulationFiles.Write(settings.Events, settings.Seed, input, null, inventory, feed);
+
+        var limit = new List<double>();
+        var pipeline = new List<double>();
+        for (var run = 0; run < settings.Runs; run++)
         {
-            Directory.Delete(folder, recursive: true);
+            limit.Add(await TokenizeAsync(input, cancellationToken));
+            var options = new EngineOptions { DataFolder = Path.Combine(folder, $"store{run}"), InventoryPath = inventory, IntelPaths = [feed] };
+            await using var engine = await Engine.OpenAsync(options, TimeProvider.System, null, cancellationToken);
+            var result = await engine.Pipeline.RunAsync(new FileSource(input, engine.Lines), cancellationToken);
+            if (result.Errors > 0)
+            {
+                throw new InvalidOperationException($"the pipeline reported {result.Errors} errors on simulated input");
+            }
+            pipeline.Add(result.EventsPerSecond);
         }
+        var figures = new List<BenchFigure>
+        {
+            BenchFigure.Median("limit: read + tokenize JSON once", "events/s", limit),
+            BenchFigure.Median("Vedette pipeline into SQLite", "events/s", pipeline),
+        };
+        if (settings.Baseline is { } baseline)
+        {
+            figures.Add(BenchFigure.Median("Python reference, as written", "alerts/s", PythonBaseline.Runs(baseline, settings.Runs, "info")));
+            figures.Add(BenchFigure.Median("Python reference, logging off", "alerts/s", PythonBaseline.Runs(baseline, settings.Runs, "disabled")));
+        }
+        Print(figures, settings.FormatName.Equals("json", StringComparison.OrdinalIgnoreCase));
+        return 0;
     }
 
     private static async Task<double> TokenizeAsync(string input, CancellationToken cancellationToken)

@@ -17,9 +17,10 @@ internal static class BenchFolder
             {
                 Directory.Delete(folder, recursive: true);
             }
-            catch (IOException)
+            catch (IOException ex)
             {
-                // A file still held open; the temporary folder is left behind.
+                // A file still held open: say where the store was left, it can be large.
+                await Console.Error.WriteLineAsync($"vedette: could not remove the benchmark's folder {folder}: {ex.Message}");
             }
         }
     }

@@ -83,16 +83,7 @@ internal sealed class BenchServeCommand : AsyncCommand<BenchServeSettings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, BenchServeSettings settings, CancellationToken cancellationToken)
     {
-        var folder = Path.Combine(Path.GetTempPath(), "vedette-bench-serve-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        try
-        {
-            return await RunAsync(settings, folder, cancellationToken);
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        return await BenchFolder.RunInTemporaryAsync("vedette-bench-serve-", folder => RunAsync(settings, folder, cancellationToken));
     }
 
     private static async Task<int> RunAsync(BenchServeSettings settings, string folder, CancellationToken cancellationToken)

@@ -30,54 +30,47 @@ internal static class KpiReads
     // names the rule, as in the rule statistics.
     private const string NewestTitle = "SELECT doc ->> '$.title' FROM alerts WHERE rule_id = @rule_id AND suppressed_by IS NULL ORDER BY id DESC LIMIT 1";
 
-    public static async Task<IReadOnlyList<AlertTiming>> ReadTimingsAsync(SqliteConnection connection, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    public static Task<IReadOnlyList<AlertTiming>> ReadTimingsAsync(SqliteConnection connection, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
-        var rows = new List<Row>();
+        var timings = new List<AlertTiming>();
         var strings = new SharedStrings();
+        using var titles = new RuleTitles(connection);
         // Bound and read through SQLitePCL: Microsoft.Data.Sqlite would make a string of every column of every row
         // and parse each time with a culture-aware pattern, several times the cost of the query itself.
-        using (var statement = new Statement(connection, Timings))
+        using var statement = new Statement(connection, Timings);
+        statement.Set("@from", Columns.Time(from));
+        statement.Set("@to", Columns.Time(to));
+        try
         {
-            statement.Set("@from", Columns.Time(from));
-            statement.Set("@to", Columns.Time(to));
-            try
+            while (statement.Step())
             {
-                while (statement.Step())
+                if ((timings.Count & 4095) == 0)
                 {
-                    if ((rows.Count & 4095) == 0)
-                    {
-                        cancellationToken.ThrowIfCancellationRequested();
-                    }
-                    rows.Add(new Row(
-                        Id(statement, 0),
-                        strings.Get(statement.Utf8(1)),
-                        (Severity)statement.Int64(2),
-                        Columns.ParseTime(statement.Utf8(3)),
-                        Columns.ParseTime(statement.Utf8(4)),
-                        Time(statement, 5),
-                        Time(statement, 6),
-                        Verdict(statement, 7),
-                        Time(statement, 8),
-                        Time(statement, 9),
-                        Verdict(statement, 10),
-                        strings.Get(statement.Utf8(11)),
-                        statement.IsNull(12) ? null : strings.Get(statement.Utf8(12))));
+                    cancellationToken.ThrowIfCancellationRequested();
                 }
-            }
-            finally
-            {
-                statement.Reset();
+                var ruleId = strings.Get(statement.Utf8(1));
+                timings.Add(new AlertTiming(
+                    Id(statement, 0),
+                    ruleId,
+                    titles.Of(ruleId),
+                    (Severity)statement.Int64(2),
+                    Columns.ParseTime(statement.Utf8(3)),
+                    Columns.ParseTime(statement.Utf8(4)),
+                    Time(statement, 5),
+                    Time(statement, 6),
+                    Verdict(statement, 7),
+                    Time(statement, 8),
+                    Time(statement, 9),
+                    Verdict(statement, 10),
+                    strings.Get(statement.Utf8(11)),
+                    statement.IsNull(12) ? null : strings.Get(statement.Utf8(12))));
             }
         }
-        var titles = await TitlesAsync(connection, rows.Select(r => r.RuleId).Distinct(StringComparer.Ordinal), cancellationToken);
-        var timings = new AlertTiming[rows.Count];
-        for (var i = 0; i < rows.Count; i++)
+        finally
         {
-            var r = rows[i];
-            timings[i] = new AlertTiming(r.Id, r.RuleId, titles[r.RuleId], r.Severity, r.FirstSeen, r.CreatedAt, r.AcknowledgedAt, r.ClosedAt, r.Verdict,
-                r.IncidentAcknowledgedAt, r.IncidentClosedAt, r.IncidentVerdict, r.Source, r.AttackTags);
+            statement.Reset();
         }
-        return timings;
+        return Task.FromResult<IReadOnlyList<AlertTiming>>(timings);
     }
 
     public static async Task<IReadOnlyList<OpenIncident>> ReadOpenIncidentsAsync(SqliteConnection connection, CancellationToken cancellationToken)
@@ -161,18 +154,35 @@ internal static class KpiReads
         }
     }
 
-    private static async Task<Dictionary<string, string>> TitlesAsync(SqliteConnection connection, IEnumerable<string> ruleIds, CancellationToken cancellationToken)
+    /// <summary>
+    /// Each rule's title, looked up the first time a row names the rule (SQLite runs the lookup beside the statement
+    /// being stepped), so that the rows become timings as they are read.
+    /// </summary>
+    private sealed class RuleTitles : IDisposable
     {
-        var titles = new Dictionary<string, string>(StringComparer.Ordinal);
-        using var command = connection.CreateCommand();
-        command.CommandText = NewestTitle;
-        var rule = command.Parameters.Add("@rule_id", SqliteType.Text);
-        foreach (var ruleId in ruleIds)
+        private readonly Dictionary<string, string> _titles = new(StringComparer.Ordinal);
+        private readonly SqliteCommand _command;
+        private readonly SqliteParameter _rule;
+
+        public RuleTitles(SqliteConnection connection)
         {
-            rule.Value = ruleId;
-            titles[ruleId] = await command.ExecuteScalarAsync(cancellationToken) as string ?? ruleId;
+            _command = connection.CreateCommand();
+            _command.CommandText = NewestTitle;
+            _rule = _command.Parameters.Add("@rule_id", SqliteType.Text);
         }
-        return titles;
+
+        public string Of(string ruleId)
+        {
+            if (!_titles.TryGetValue(ruleId, out var title))
+            {
+                _rule.Value = ruleId;
+                title = _command.ExecuteScalar() as string ?? ruleId;
+                _titles.Add(ruleId, title);
+            }
+            return title;
+        }
+
+        public void Dispose() => _command.Dispose();
     }
 
     private static DateTimeOffset? Time(SqliteDataReader reader, int ordinal) =>
@@ -180,10 +190,4 @@ internal static class KpiReads
 
     private static Verdict? Verdict(SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : (Verdict)reader.GetInt32(ordinal);
-
-    /// <summary>A timing before its rule's title is known.</summary>
-    private readonly record struct Row(
-        Guid Id, string RuleId, Severity Severity, DateTimeOffset FirstSeen, DateTimeOffset CreatedAt, DateTimeOffset? AcknowledgedAt,
-        DateTimeOffset? ClosedAt, Verdict? Verdict, DateTimeOffset? IncidentAcknowledgedAt, DateTimeOffset? IncidentClosedAt, Verdict? IncidentVerdict,
-        string Source, string? AttackTags);
 }

@@ -54,6 +54,8 @@ public sealed record SocReport(
 
     public int TruePositives => Rules.Sum(r => r.TruePositives);
 
+    public int BenignPositives => Rules.Sum(r => r.BenignPositives);
+
     /// <summary>True positives among the alerts closed with a verdict; null when none was.</summary>
     public double? Precision => Alerts.ClosedWithVerdict == 0 ? null : (double)TruePositives / Alerts.ClosedWithVerdict;
 

@@ -112,7 +112,7 @@ internal static class ReportCsv
         Stats("incidents.mttr", report.Incidents.TimeToResolve);
         Count("closed_with_verdict", report.Alerts.ClosedWithVerdict);
         Count("true_positives", report.TruePositives);
-        Count("benign_positives", report.Rules.Sum(r => r.BenignPositives));
+        Count("benign_positives", report.BenignPositives);
         Count("false_positives", report.Alerts.FalsePositives);
         Rate("false_positive_rate", report.Alerts.FalsePositiveRate);
         Rate("precision", report.Precision);

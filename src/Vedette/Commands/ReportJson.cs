@@ -30,7 +30,7 @@ internal static class ReportJson
         writer.WriteEndObject();
         writer.WriteNumber("closedWithVerdict", alerts.ClosedWithVerdict);
         writer.WriteNumber("truePositives", report.TruePositives);
-        writer.WriteNumber("benignPositives", report.Rules.Sum(r => r.BenignPositives));
+        writer.WriteNumber("benignPositives", report.BenignPositives);
         writer.WriteNumber("falsePositives", alerts.FalsePositives);
         Rate(writer, "falsePositiveRate", alerts.FalsePositiveRate);
         Rate(writer, "precision", report.Precision);

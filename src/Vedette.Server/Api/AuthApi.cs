@@ -57,9 +57,8 @@ internal static class AuthApi
                     writer.WriteEndObject();
                 });
             case SignInOutcome.Throttled throttled:
-                var seconds = (int)Math.Ceiling(Math.Max(1, throttled.RetryAfter.TotalSeconds));
-                context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-                return ApiResults.Problem(StatusCodes.Status429TooManyRequests, "Too many attempts", $"Too many failed sign-ins; try again in {seconds} s.");
+                return ApiResults.Problem(StatusCodes.Status429TooManyRequests, "Too many attempts",
+                    $"Too many failed sign-ins; try again in {RetryAfter(throttled.RetryAfter, context.Response)} s.");
             case SignInOutcome.SecondFactorRequired factor:
                 return ApiResults.Problem(StatusCodes.Status401Unauthorized, "Second factor required",
                     "Send the name and password again with a TOTP or recovery code in \"code\", or sign in with a passkey.",
@@ -214,7 +213,7 @@ internal static class AuthApi
             }),
             RecoveryCodesRenewed.NoTotp => ApiResults.Conflict("recovery codes stand in for an authenticator app, and none is enrolled"),
             RecoveryCodesRenewed.Throttled throttled => ApiResults.Problem(StatusCodes.Status429TooManyRequests, "Too many attempts",
-                $"too many wrong codes; try again in {(int)Math.Ceiling(Math.Max(1, throttled.RetryAfter.TotalSeconds))} s"),
+                $"too many wrong codes; try again in {RetryAfter(throttled.RetryAfter, context.Response)} s"),
             _ => ApiResults.BadRequest("that code does not match (or was used already): enter the authenticator's current code"),
         };
 
@@ -249,6 +248,14 @@ internal static class AuthApi
         {
             await identity.RevokeSessionAsync(earlier.Id, context.RequestAborted);
         }
+    }
+
+    /// <summary>Whole seconds (at least one) until a throttled caller may try again; also sent as the Retry-After header.</summary>
+    public static int RetryAfter(TimeSpan wait, HttpResponse response)
+    {
+        var seconds = (int)Math.Ceiling(Math.Max(1, wait.TotalSeconds));
+        response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return seconds;
     }
 
     /// <summary>The address the request came from: the throttle's and the sign-in events' source.</summary>

@@ -240,7 +240,7 @@ internal static class PasskeysApi
             UserVerification = UserVerificationRequirement.Preferred,
         });
 
-    internal static T Deserialize<T>(JsonElement body, string property) =>
+    private static T Deserialize<T>(JsonElement body, string property) =>
         body.ValueKind == JsonValueKind.Object && body.TryGetProperty(property, out var value)
             ? JsonSerializer.Deserialize<T>(value.GetRawText()) ?? throw new FormatException($"'{property}' is empty")
             : throw new FormatException($"the body needs '{property}'");

@@ -76,7 +76,7 @@ internal static class AccountPages
             RecoveryCodesRenewed.NoTotp => await RenderAsync(context, identity, StatusCodes.Status409Conflict,
                 error: "Recovery codes stand in for an authenticator app, and you have none enrolled."),
             RecoveryCodesRenewed.Throttled throttled => await RenderAsync(context, identity, StatusCodes.Status429TooManyRequests,
-                error: $"Too many wrong codes; try again in {(int)Math.Ceiling(Math.Max(1, throttled.RetryAfter.TotalSeconds))} s."),
+                error: $"Too many wrong codes; try again in {AuthApi.RetryAfter(throttled.RetryAfter, context.Response)} s."),
             _ => await RenderAsync(context, identity, StatusCodes.Status400BadRequest,
                 error: "That code does not match (or was used already): enter the app's current code."),
         };
@@ -136,10 +136,7 @@ internal static class AccountPages
                 html.M("<p class=\"notice\" role=\"alert\">").T($"Your role ({user.Role.ToName()}) requires a second factor. ")
                     .M("Enrol an authenticator app or a passkey below; until then the rest of the console is closed to you.</p>");
             }
-            if (error is not null)
-            {
-                html.M("<p class=\"error\" role=\"alert\">").T(error).M("</p>");
-            }
+            ConsolePages.Error(html, error);
             html.M("<section class=\"account\" aria-labelledby=\"account-you\"><h2 id=\"account-you\">You</h2><dl class=\"facts\">")
                 .El("dt", "Name").El("dd", user.Name)
                 .El("dt", "Role").El("dd", user.Role.ToName())

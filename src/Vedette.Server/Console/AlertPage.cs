@@ -33,10 +33,7 @@ internal static class AlertPage
                 html.M("<a").A("href", $"/console/incidents/{incident}#alert-{alert.Id}").M(">← Incident</a> · ");
             }
             html.M("<a href=\"/console/queue\">Queue</a></p>");
-            if (error is not null)
-            {
-                html.M("<p class=\"error\" role=\"alert\">").T(error).M("</p>");
-            }
+            ConsolePages.Error(html, error);
             html.M("<h1>").El("span", alert.Severity.ToName(), "sev sev-" + alert.Severity.ToName()).M(" ").T(alert.Title).M("</h1>");
             ItemSections.WriteAlertFacts(html, alert);
             if (alert.SuppressedBy is { } suppression)

@@ -23,15 +23,11 @@ internal static class ConsolePages
         if (caller is not null)
         {
             html.M("<nav aria-label=\"Main\"><a href=\"/console/queue\">Queue</a><a href=\"/console/dashboard\">Dashboard</a>");
-            if (caller.Role >= Role.Lead)
+            if (Admin.AdminFrame.May(caller, "GET", "/console/audit"))
             {
                 html.M("<a href=\"/console/audit\">Audit</a>");
             }
-            if (caller.Role >= Role.Viewer)
-            {
-                html.M("<a href=\"/console/admin\">Administration</a>");
-            }
-            html.M("<a href=\"/console/account\">Account</a></nav>")
+            html.M("<a href=\"/console/admin\">Administration</a><a href=\"/console/account\">Account</a></nav>")
                 .M("<div class=\"who\"><span>").T(caller.Name).M(" (").T(caller.Role.ToName()).M(")</span>")
                 .M("<form method=\"post\" action=\"/console/signout\">");
             Token(html, formToken);
@@ -46,6 +42,15 @@ internal static class ConsolePages
     /// <summary>The hidden CSRF field every form carries.</summary>
     public static void Token(HtmlWriter html, string? formToken) =>
         html.M("<input type=\"hidden\"").A("name", ConsoleSecurity.FormField).A("value", formToken).M(">");
+
+    /// <summary>The reason a form was refused, announced to screen readers; nothing when there is none.</summary>
+    public static void Error(HtmlWriter html, string? error)
+    {
+        if (error is not null)
+        {
+            html.M("<p class=\"error\" role=\"alert\">").T(error).M("</p>");
+        }
+    }
 
     public static IResult Page(string html, int status = StatusCodes.Status200OK) => new HtmlResult(status, html);
 

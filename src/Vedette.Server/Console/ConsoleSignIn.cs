@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Fido2NetLib;
@@ -132,8 +131,7 @@ internal static class ConsoleSignIn
         try
         {
             var form = await context.Request.ReadFormAsync(ct);
-            using var body = JsonDocument.Parse(form["response"].ToString());
-            raw = JsonSerializer.Deserialize<AuthenticatorAssertionRawResponse>(body.RootElement) ?? throw new FormatException("the response is empty");
+            raw = JsonSerializer.Deserialize<AuthenticatorAssertionRawResponse>(form["response"].ToString()) ?? throw new FormatException("the response is empty");
         }
         catch (Exception ex) when (ex is JsonException or FormatException or ArgumentException)
         {
@@ -177,7 +175,7 @@ internal static class ConsoleSignIn
                     writer.WriteEndObject();
                 });
             case SignInOutcome.Throttled throttled:
-                var seconds = RetryAfter(throttled, context);
+                var seconds = AuthApi.RetryAfter(throttled.RetryAfter, context.Response);
                 return ApiResults.Problem(StatusCodes.Status429TooManyRequests, "Too many attempts", $"Too many failed sign-ins; try again in {seconds} s.");
             default:
                 return ApiResults.Problem(StatusCodes.Status401Unauthorized, "Sign-in failed", "Sign-in failed: that passkey was not accepted.");
@@ -192,13 +190,6 @@ internal static class ConsoleSignIn
 
     /// <summary>A lead or admin who still has to enrol a second factor starts on the account page, where they can.</summary>
     private static string Landing(SignInOutcome.Success success) => success.User.MustEnrolMfa ? AccountPages.Path : "/console/queue";
-
-    private static int RetryAfter(SignInOutcome.Throttled throttled, HttpContext context)
-    {
-        var seconds = (int)Math.Ceiling(Math.Max(1, throttled.RetryAfter.TotalSeconds));
-        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        return seconds;
-    }
 
     private static async Task<IResult> SignOutAsync(HttpContext context, IIdentityStore identity, IStore store, TimeProvider time)
     {
@@ -215,7 +206,7 @@ internal static class ConsoleSignIn
                 context.Response.Cookies.Delete(PendingCookie, PendingCookieOptions(context, null));
                 return Results.Redirect(Landing(success), permanent: false, preserveMethod: false);
             case SignInOutcome.Throttled throttled:
-                var seconds = RetryAfter(throttled, context);
+                var seconds = AuthApi.RetryAfter(throttled.RetryAfter, context.Response);
                 return ConsolePages.Message(StatusCodes.Status429TooManyRequests, "Too many attempts",
                     $"Too many failed sign-ins; try again in {seconds} s.");
             default:
@@ -229,7 +220,7 @@ internal static class ConsoleSignIn
         return ConsolePages.Page(ConsolePages.Layout("Sign in", null, null, html =>
         {
             html.M("<section class=\"signin\"><h1>Sign in</h1>");
-            Error(html, error);
+            ConsolePages.Error(html, error);
             html.M("<form method=\"post\" action=\"/console/signin\">");
             ConsolePages.Token(html, token);
             html.M("<label for=\"name\">User name</label><input id=\"name\" name=\"name\" autocomplete=\"username\" required autofocus>")
@@ -248,7 +239,7 @@ internal static class ConsoleSignIn
         return ConsolePages.Page(ConsolePages.Layout("Second factor", null, null, html =>
         {
             html.M("<section class=\"signin\"><h1>Second factor</h1>");
-            Error(html, error);
+            ConsolePages.Error(html, error);
             if (waiting.Methods.Contains("passkey"))
             {
                 // passkey.js posts this form's token with the challenge and the answer.
@@ -268,14 +259,6 @@ internal static class ConsoleSignIn
             }
             html.M("<p><a href=\"/console/signin\">Start again</a></p></section>");
         }), status);
-    }
-
-    private static void Error(HtmlWriter html, string? error)
-    {
-        if (error is not null)
-        {
-            html.M("<p class=\"error\" role=\"alert\">").T(error).M("</p>");
-        }
     }
 
     /// <summary>Looks at the pending sign-in without taking it (the form's GET).</summary>

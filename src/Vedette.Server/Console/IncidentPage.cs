@@ -47,10 +47,7 @@ internal static class IncidentPage
         return ConsolePages.Page(ConsolePages.Layout(incident.Title, caller, token, html =>
         {
             html.M("<p><a href=\"/console/queue\">← Queue</a></p>");
-            if (error is not null)
-            {
-                html.M("<p class=\"error\" role=\"alert\">").T(error).M("</p>");
-            }
+            ConsolePages.Error(html, error);
             WriteHeader(html, incident);
             if (canAct)
             {

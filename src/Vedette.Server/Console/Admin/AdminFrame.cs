@@ -47,10 +47,7 @@ internal static class AdminFrame
                 Link(html, section.Path, section.Title, path);
             }
             html.M("</nav>").El("h1", title);
-            if (error is not null)
-            {
-                html.M("<p class=\"error\" role=\"alert\">").T(error).M("</p>");
-            }
+            ConsolePages.Error(html, error);
             body(html, caller, token);
         }), status);
     }

@@ -13,24 +13,25 @@ internal static class ConsoleUsers
     public static async Task<string> AddAsync(ConsoleServer server, string prefix, Role role)
     {
         var name = $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
-        var identity = (IIdentityStore)server.Store;
-        Assert.True(await identity.AddUserAsync(new NewUser(Guid.CreateVersion7(), name, role, new PasswordHasher().Hash(Password), DateTimeOffset.UtcNow), CancellationToken.None),
-            $"could not add the user '{name}'");
+        await AddUserAsync(server, name, role, Password);
         return name;
     }
 
     /// <summary>A user with TOTP enrolled as POST /api/v1/auth/totp/confirm leaves them (secret, hashed recovery codes); returns the secret.</summary>
     public static async Task<byte[]> AddWithTotpAsync(ConsoleServer server, string name, Role role, string password)
     {
-        var identity = (IIdentityStore)server.Store;
-        var now = DateTimeOffset.UtcNow;
-        Assert.True(await identity.AddUserAsync(new NewUser(Guid.CreateVersion7(), name, role, new PasswordHasher().Hash(password), now), CancellationToken.None),
-            $"could not add the user '{name}'");
-        var user = await identity.FindUserAsync(name, CancellationToken.None);
-        Assert.NotNull(user);
+        var id = await AddUserAsync(server, name, role, password);
         var secret = Vedette.Identity.Totp.GenerateSecret();
-        Assert.True(await identity.EnableTotpAsync(user.Id, secret, [.. RecoveryCodes.Generate().Select(RecoveryCodes.Hash)], now, CancellationToken.None));
+        Assert.True(await ((IIdentityStore)server.Store).EnableTotpAsync(id, secret, [.. RecoveryCodes.Generate().Select(RecoveryCodes.Hash)], DateTimeOffset.UtcNow, CancellationToken.None));
         return secret;
+    }
+
+    private static async Task<Guid> AddUserAsync(ConsoleServer server, string name, Role role, string password)
+    {
+        var id = Guid.CreateVersion7();
+        Assert.True(await ((IIdentityStore)server.Store).AddUserAsync(new NewUser(id, name, role, new PasswordHasher().Hash(password), DateTimeOffset.UtcNow), CancellationToken.None),
+            $"could not add the user '{name}'");
+        return id;
     }
 
     /// <summary>Fills and posts the sign-in form; where the browser lands is the caller's to check.</summary>

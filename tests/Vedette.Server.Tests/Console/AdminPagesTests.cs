@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Vedette.Detection;
 using Vedette.Enrich.Intel;
 using Vedette.Identity;
+using static Vedette.Server.Tests.Console.ConsoleForms;
 
 namespace Vedette.Server.Tests.Console;
 
@@ -18,7 +19,7 @@ public sealed class AdminFixture : IAsyncLifetime
     public TestServer Server { get; private set; } = null!;
 
     /// <summary>The admin's console session, shared: a TOTP code is accepted once, so each test cannot sign in anew.</summary>
-    public AdminPagesTests.BrowserSession Admin { get; private set; } = null!;
+    public BrowserSession Admin { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -40,11 +41,7 @@ public sealed class AdminFixture : IAsyncLifetime
         var admin = await Server.AddUserAsync(AdminName, Role.Admin);
         var secret = Totp.GenerateSecret();
         Assert.True(await Server.Identity.EnableTotpAsync(admin.Id, secret, [RecoveryCodes.Hash("abcd-efgh-jkmn-pqrs")], DateTimeOffset.UtcNow, CancellationToken.None));
-        Admin = AdminPagesTests.Browser(Server);
-        var password = await AdminPagesTests.PostFormAsync(Admin, "/console/signin", "/console/signin", ("name", AdminName), ("password", TestServer.Password));
-        Assert.Equal("/console/signin/totp", password.Headers.Location?.OriginalString);
-        var code = await AdminPagesTests.PostFormAsync(Admin, "/console/signin/totp", "/console/signin/totp", ("code", new OtpNet.Totp(secret).ComputeTotp()));
-        Assert.Equal("/console/queue", code.Headers.Location?.OriginalString);
+        Admin = await ConsoleForms.SignInWithTotpAsync(Server, AdminName, secret);
     }
 
     public async Task DisposeAsync()
@@ -326,39 +323,9 @@ public sealed partial class AdminPagesTests(AdminFixture fixture) : IClassFixtur
         Assert.DoesNotContain("secret-key", html, StringComparison.Ordinal);
     }
 
-    public sealed record BrowserSession(HttpClient Client, CookieContainer Cookies);
-
-    internal static BrowserSession Browser(TestServer server)
-    {
-        var cookies = new CookieContainer();
-        var client = new HttpClient(new HttpClientHandler { CookieContainer = cookies, UseCookies = true, AllowAutoRedirect = false }) { BaseAddress = server.Address };
-        return new BrowserSession(client, cookies);
-    }
-
-    /// <summary>As a browser: GET the page holding the form, then post the form with the page's CSRF token.</summary>
-    internal static async Task<HttpResponseMessage> PostFormAsync(BrowserSession browser, string formPage, string action, params (string Name, string Value)[] fields)
-    {
-        var html = await browser.Client.GetStringAsync(formPage);
-        var match = CsrfField().Match(html);
-        Assert.True(match.Success, $"{formPage} has no csrf field");
-        var values = new List<KeyValuePair<string, string>> { new("csrf", WebUtility.HtmlDecode(match.Groups[1].Value)) };
-        values.AddRange(fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value)));
-        return await browser.Client.PostAsync(action, new FormUrlEncodedContent(values));
-    }
-
-    /// <summary>Signs a password-only test user in through the form.</summary>
-    private async Task<BrowserSession> SignInAsync(string name)
-    {
-        var browser = Browser(Server);
-        var response = await PostFormAsync(browser, "/console/signin", "/console/signin", ("name", name), ("password", TestServer.Password));
-        Assert.True(response.Headers.Location?.OriginalString == "/console/queue", $"sign-in of {name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        return browser;
-    }
+    private Task<BrowserSession> SignInAsync(string name) => ConsoleForms.SignInAsync(Server, name);
 
     private static string Encode(string text) => HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All).Encode(text);
-
-    [GeneratedRegex("<input type=\"hidden\" name=\"csrf\" value=\"([^\"]+)\">")]
-    private static partial Regex CsrfField();
 
     [GeneratedRegex("<code id=\"new-token\">(vdt_[^<]+)</code>")]
     private static partial Regex NewToken();

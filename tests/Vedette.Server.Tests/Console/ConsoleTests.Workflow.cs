@@ -4,6 +4,7 @@ using System.Text.Json;
 using Vedette.Domain;
 using Vedette.Identity;
 using Vedette.Storage;
+using static Vedette.Server.Tests.Console.ConsoleForms;
 
 namespace Vedette.Server.Tests.Console;
 
@@ -273,12 +274,7 @@ public sealed partial class ConsoleTests
         var user = await Server.AddUserAsync(name, role);
         var secret = Totp.GenerateSecret();
         Assert.True(await Server.Identity.EnableTotpAsync(user.Id, secret, [RecoveryCodes.Hash("abcd-efgh-jkmn-pqrs")], DateTimeOffset.UtcNow, CancellationToken.None));
-        var browser = Browser();
-        var password = await PostFormAsync(browser, "/console/signin", "/console/signin", ("name", name), ("password", TestServer.Password));
-        Assert.Equal("/console/signin/totp", password.Headers.Location?.OriginalString);
-        var signedIn = await PostFormAsync(browser, "/console/signin/totp", "/console/signin/totp", ("code", new OtpNet.Totp(secret).ComputeTotp()));
-        Assert.Equal(HttpStatusCode.Found, signedIn.StatusCode);
-        return (browser, secret);
+        return (await ConsoleForms.SignInWithTotpAsync(Server, name, secret), secret);
     }
 
     [System.Text.RegularExpressions.GeneratedRegex("<li><code>([^<]+)</code></li>")]

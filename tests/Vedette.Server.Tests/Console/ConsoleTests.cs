@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Vedette.Domain;
 using Vedette.Identity;
 using Vedette.Storage;
+using static Vedette.Server.Tests.Console.ConsoleForms;
 
 namespace Vedette.Server.Tests.Console;
 
@@ -263,49 +264,14 @@ public sealed partial class ConsoleTests(ConsoleFixture fixture) : IClassFixture
 
     private static readonly HashSet<Guid> Taken = [];
 
-    private sealed record BrowserSession(HttpClient Client, CookieContainer Cookies);
+    private BrowserSession Browser() => ConsoleForms.Browser(Server);
 
-    private BrowserSession Browser()
-    {
-        var cookies = new CookieContainer();
-        var client = new HttpClient(new HttpClientHandler { CookieContainer = cookies, UseCookies = true, AllowAutoRedirect = false }) { BaseAddress = Server.Address };
-        return new BrowserSession(client, cookies);
-    }
-
-    /// <summary>Signs a password-only test user in through the form.</summary>
-    private async Task<BrowserSession> SignInAsync(string name)
-    {
-        var browser = Browser();
-        var response = await PostFormAsync(browser, "/console/signin", "/console/signin", ("name", name), ("password", TestServer.Password));
-        Assert.True(response.StatusCode == HttpStatusCode.Found && response.Headers.Location?.OriginalString == "/console/queue",
-            $"sign-in of {name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        return browser;
-    }
-
-    /// <summary>As a browser: GET the page holding the form, then post the form with the page's CSRF token.</summary>
-    private static async Task<HttpResponseMessage> PostFormAsync(BrowserSession browser, string formPage, string action, params (string Name, string Value)[] fields)
-    {
-        var token = await CsrfTokenAsync(browser, formPage);
-        var values = new List<KeyValuePair<string, string>> { new("csrf", token) };
-        values.AddRange(fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value)));
-        return await browser.Client.PostAsync(action, new FormUrlEncodedContent(values));
-    }
-
-    private static async Task<string> CsrfTokenAsync(BrowserSession browser, string page)
-    {
-        var html = await browser.Client.GetStringAsync(page);
-        var match = CsrfField().Match(html);
-        Assert.True(match.Success, $"{page} has no csrf field");
-        return WebUtility.HtmlDecode(match.Groups[1].Value);
-    }
+    private Task<BrowserSession> SignInAsync(string name) => ConsoleForms.SignInAsync(Server, name);
 
     /// <summary>As the console encodes text: HTML's special characters, other scripts left readable.</summary>
     private static string Encode(string text) => HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All).Encode(text);
 
     private static string ConsoleTime(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
-
-    [GeneratedRegex("<input type=\"hidden\" name=\"csrf\" value=\"([^\"]+)\">")]
-    private static partial Regex CsrfField();
 
     [GeneratedRegex("<tr data-id=\"([0-9a-f-]{36})\">")]
     private static partial Regex RowIds();

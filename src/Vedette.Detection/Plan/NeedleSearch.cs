@@ -3,12 +3,14 @@ using System.Buffers;
 namespace Vedette.Detection.Plan;
 
 /// <summary>
-/// Finds which of many literals occur in a value, case-insensitively, in one pass. Small literal sets (most
-/// buckets) run as an Aho-Corasick automaton compiled to a dense transition table: one table look-up per
-/// character, every occurrence found, however often literals repeat (call traces repeat "c:\windows\system32\"
-/// a dozen times). Large sets, whose table would be too big, use the BCL's vectorised multi-string search to
-/// find candidate positions and a trie to name the literals there. Literals are ASCII or caseless (the gate
-/// refuses others), so folding is ASCII lower-casing.
+/// Finds which of many literals occur in a value, case-insensitively, in one pass. Short values (most of them:
+/// image paths, registry keys) meet an Aho-Corasick automaton compiled to a dense transition table: one table
+/// look-up per character, every occurrence found, however often literals repeat. Long values (command lines,
+/// call traces, PowerShell context, the raw record for keywords) are searched for each literal's rarest three
+/// characters instead (<see cref="RareFragments"/>): the automaton's table look-ups depend on each other, so
+/// with a large table it waits on the cache at every character. Sets whose table would be too big use the BCL's
+/// vectorised multi-string search to find candidate positions and a trie to name the literals there. Literals
+/// are ASCII or caseless (the gate refuses others), so folding is ASCII lower-casing.
 /// </summary>
 internal sealed class NeedleSearch
 {
@@ -21,6 +23,10 @@ internal sealed class NeedleSearch
     /// </summary>
     private const int VectorisedSkipNeedles = 64;
 
+    /// <summary>From this length on, a value is searched by its literals' rare fragments when they can be.</summary>
+    private const int LongText = 128;
+
+    private readonly RareFragments? _fragments;
     private readonly Automaton? _automaton;
     private readonly SearchValues<string>? _any;
     private readonly List<Node> _nodes = [new Node()];
@@ -37,6 +43,7 @@ internal sealed class NeedleSearch
             (_nodes[node].Ends ??= []).Add(id);
         }
         _automaton = Automaton.TryBuild(_nodes, MaxTableEntries);
+        _fragments = RareFragments.TryBuild(needles);
         if (_automaton is null || needles.Count <= VectorisedSkipNeedles)
         {
             _any = SearchValues.Create([.. needles], StringComparison.OrdinalIgnoreCase);
@@ -46,6 +53,11 @@ internal sealed class NeedleSearch
     /// <summary>Adds the id of every literal occurring in <paramref name="text"/> to <paramref name="found"/> (possibly more than once).</summary>
     public void FindAll(ReadOnlySpan<char> text, List<int> found)
     {
+        if (text.Length >= LongText && _fragments is not null)
+        {
+            _fragments.FindAll(text, found);
+            return;
+        }
         if (_automaton is { } automaton)
         {
             automaton.FindAll(text, _any, found);
@@ -77,7 +89,24 @@ internal sealed class NeedleSearch
         }
     }
 
-    private static char Fold(char c) => c is >= 'A' and <= 'Z' ? (char)(c | 0x20) : c;
+    internal static char Fold(char c) => c is >= 'A' and <= 'Z' ? (char)(c | 0x20) : c;
+
+    /// <summary>Whether <paramref name="text"/> folds to <paramref name="folded"/> (already folded).</summary>
+    internal static bool EqualsFolded(ReadOnlySpan<char> text, string folded)
+    {
+        if (text.Length != folded.Length)
+        {
+            return false;
+        }
+        for (var i = 0; i < folded.Length; i++)
+        {
+            if (Fold(text[i]) != folded[i])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 
     private int Child(int node, char c, bool create)
     {

@@ -5,27 +5,37 @@ namespace Vedette.Tests.Plan;
 /// <summary>The multi-literal search must find exactly the literals a case-insensitive Contains finds, at every size of literal set.</summary>
 public sealed class NeedleSearchTests
 {
-    private const string Alphabet = @"abcCS\.:/ -_xyz€0";
+    private const string Alphabet = "abcCS\\.:/ -_xyz€0kK\u212A";
 
+    // Sizes on both sides of each strategy's limits: short values meet the automaton, long values the vectorised
+    // search of a few rare fragments (up to 16) or the fragment filter; literals under three characters, or
+    // without an ASCII fragment, keep long values on the automaton.
     [Theory]
-    [InlineData(1)]
-    [InlineData(5)]
-    [InlineData(64)]
-    [InlineData(65)]
-    [InlineData(400)]
-    [InlineData(3000)]
-    public void Finds_exactly_the_literals_a_case_insensitive_contains_finds(int needleCount)
+    [InlineData(1, 3, true)]
+    [InlineData(5, 3, true)]
+    [InlineData(16, 3, true)]
+    [InlineData(17, 3, true)]
+    [InlineData(64, 3, true)]
+    [InlineData(65, 3, true)]
+    [InlineData(400, 3, true)]
+    [InlineData(3000, 3, true)]
+    [InlineData(5, 3, false)]
+    [InlineData(400, 3, false)]
+    [InlineData(5, 1, true)]
+    [InlineData(400, 1, true)]
+    public void Finds_exactly_the_literals_a_case_insensitive_contains_finds(int needleCount, int shortestNeedle, bool asciiNeedles)
     {
-        var random = new Random(needleCount);
-        string Text(int length) => new([.. Enumerable.Range(0, length).Select(_ => Alphabet[random.Next(Alphabet.Length)])]);
+        var random = new Random(needleCount * shortestNeedle);
+        string Text(int length, string alphabet) => new([.. Enumerable.Range(0, length).Select(_ => alphabet[random.Next(alphabet.Length)])]);
         // Short literals over a small alphabet overlap, nest and share prefixes and suffixes: the failure links' business.
-        var needles = Enumerable.Range(0, needleCount).Select(_ => Text(random.Next(3, 9)).ToLowerInvariant()).Distinct().ToList();
+        var needleAlphabet = asciiNeedles ? new string([.. Alphabet.Where(char.IsAscii)]) : Alphabet;
+        var needles = Enumerable.Range(0, needleCount).Select(_ => Text(random.Next(shortestNeedle, 9), needleAlphabet).ToLowerInvariant()).Distinct().ToList();
         var search = new NeedleSearch(needles);
         var found = new List<int>();
         var matches = 0;
         for (var round = 0; round < 300; round++)
         {
-            var text = Text(random.Next(0, 200));
+            var text = Text(random.Next(0, 600), Alphabet);
             if (round % 3 == 0)
             {
                 // Plant literals, in either case, so that matches are frequent at every set size.

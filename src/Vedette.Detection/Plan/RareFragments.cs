@@ -1,0 +1,163 @@
+using System.Buffers;
+
+namespace Vedette.Detection.Plan;
+
+/// <summary>
+/// Finds literals by their rarest three characters, then checks each hit against the whole literal. A literal's
+/// prefix is a poor thing to look for: "event::clear" starts like every "EventID" field, while ":cl" is rare
+/// (rarity judged by <see cref="CommonBigrams"/>). A few fragments go to the BCL's vectorised search (Teddy);
+/// more would crowd its eight buckets and turn every position into a candidate, so larger sets test each
+/// position's three characters against a 64-kilobit filter of the fragments, positions independent of each
+/// other, where an automaton's steps wait on each other.
+/// </summary>
+internal abstract class RareFragments
+{
+    /// <summary>Up to this many fragments, two a Teddy bucket, the BCL's vectorised search rarely stops on a non-match.</summary>
+    private const int VectorisedFragments = 16;
+
+    private const int FragmentLength = 3;
+
+    /// <summary>Every literal of three characters or more with its fragment; null when one is shorter or has no ASCII fragment.</summary>
+    public static RareFragments? TryBuild(IReadOnlyList<string> needles)
+    {
+        var byFragment = new Dictionary<string, List<Occurrence>>(StringComparer.Ordinal);
+        for (var id = 0; id < needles.Count; id++)
+        {
+            var folded = string.Create(needles[id].Length, needles[id], static (span, needle) =>
+            {
+                for (var i = 0; i < span.Length; i++)
+                {
+                    span[i] = NeedleSearch.Fold(needle[i]);
+                }
+            });
+            if (folded.Length < FragmentLength || Rarest(folded) is not { } offset)
+            {
+                return null;
+            }
+            var fragment = folded.Substring(offset, FragmentLength);
+            if (!byFragment.TryGetValue(fragment, out var occurrences))
+            {
+                byFragment[fragment] = occurrences = [];
+            }
+            occurrences.Add(new Occurrence(folded, offset, id));
+        }
+        return byFragment.Count <= VectorisedFragments ? new Vectorised(byFragment) : new Filtered(byFragment);
+    }
+
+    /// <summary>Adds the id of every literal occurring in <paramref name="text"/> to <paramref name="found"/> (possibly more than once).</summary>
+    public abstract void FindAll(ReadOnlySpan<char> text, List<int> found);
+
+    /// <summary>Adds the literals whose fragment is the one starting at <paramref name="position"/> and which occur around it.</summary>
+    private static void Verify(ReadOnlySpan<char> text, int position, Occurrence[] occurrences, List<int> found)
+    {
+        foreach (var occurrence in occurrences)
+        {
+            var start = position - occurrence.Offset;
+            var literal = occurrence.Literal;
+            if (start >= 0 && start + literal.Length <= text.Length && NeedleSearch.EqualsFolded(text.Slice(start, literal.Length), literal))
+            {
+                found.Add(occurrence.Id);
+            }
+        }
+    }
+
+    /// <summary>Where the literal's rarest ASCII fragment starts; null when it has none.</summary>
+    private static int? Rarest(string folded)
+    {
+        int? best = null;
+        var bestScore = -1;
+        for (var offset = 0; offset + FragmentLength <= folded.Length; offset++)
+        {
+            var window = folded.AsSpan(offset, FragmentLength);
+            if (!System.Text.Ascii.IsValid(window))
+            {
+                continue;
+            }
+            var score = CommonBigrams.Rank(window[0], window[1]) + CommonBigrams.Rank(window[1], window[2]);
+            if (score > bestScore)
+            {
+                bestScore = score;
+                best = offset;
+            }
+        }
+        return best;
+    }
+
+    private static int Key(char a, char b, char c) => (a << 16) ^ (b << 8) ^ c;
+
+    private sealed record Occurrence(string Literal, int Offset, int Id);
+
+    private sealed class Vectorised : RareFragments
+    {
+        private readonly SearchValues<string> _any;
+        private readonly Dictionary<int, Occurrence[]> _byKey;
+
+        public Vectorised(Dictionary<string, List<Occurrence>> byFragment)
+        {
+            _any = SearchValues.Create([.. byFragment.Keys], StringComparison.OrdinalIgnoreCase);
+            _byKey = byFragment.ToDictionary(p => Key(p.Key[0], p.Key[1], p.Key[2]), p => p.Value.ToArray());
+        }
+
+        public override void FindAll(ReadOnlySpan<char> text, List<int> found)
+        {
+            var position = 0;
+            while (position + FragmentLength <= text.Length)
+            {
+                var at = text[position..].IndexOfAny(_any);
+                if (at < 0)
+                {
+                    return;
+                }
+                position += at;
+                var key = Key(NeedleSearch.Fold(text[position]), NeedleSearch.Fold(text[position + 1]), NeedleSearch.Fold(text[position + 2]));
+                if (_byKey.TryGetValue(key, out var occurrences))
+                {
+                    Verify(text, position, occurrences, found);
+                }
+                position++;
+            }
+        }
+    }
+
+    private sealed class Filtered : RareFragments
+    {
+        private readonly ulong[] _filter = new ulong[(1 << 16) / 64];
+        private readonly Dictionary<int, Occurrence[]> _byKey;
+
+        public Filtered(Dictionary<string, List<Occurrence>> byFragment)
+        {
+            _byKey = byFragment.ToDictionary(p => Key(p.Key[0], p.Key[1], p.Key[2]), p => p.Value.ToArray());
+            foreach (var fragment in byFragment.Keys)
+            {
+                var hash = Hash(fragment[0], fragment[1], fragment[2]);
+                _filter[hash >> 6] |= 1UL << (int)hash;
+            }
+        }
+
+        public override void FindAll(ReadOnlySpan<char> text, List<int> found)
+        {
+            if (text.Length < FragmentLength)
+            {
+                return;
+            }
+            var filter = _filter;
+            uint a = Fold(text[0]), b = Fold(text[1]);
+            for (var i = 2; i < text.Length; i++)
+            {
+                var c = Fold(text[i]);
+                var hash = Hash(a, b, c);
+                if ((filter[hash >> 6] & (1UL << (int)hash)) != 0 && _byKey.TryGetValue(Key((char)a, (char)b, (char)c), out var occurrences))
+                {
+                    Verify(text, i - 2, occurrences, found);
+                }
+                a = b;
+                b = c;
+            }
+        }
+
+        /// <summary>ASCII lower-casing without a branch: mixed-case text would mispredict one every few characters.</summary>
+        private static uint Fold(uint c) => c | ((c - 'A' < 26u ? 1u : 0u) << 5);
+
+        private static uint Hash(uint a, uint b, uint c) => ((a * 0x9E3779B1u) ^ (b * 0x85EBCA77u) ^ (c * 0xC2B2AE3Du)) >> 16;
+    }
+}

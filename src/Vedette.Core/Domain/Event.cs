@@ -129,6 +129,20 @@ public sealed class Event
     internal bool TryGetInterned(string name, out FieldValue value) =>
         _table is not null ? _table.TryGet(name, interned: true, out value) : _fields!.TryGetValue(name, out value);
 
+    /// <summary>
+    /// Lookup for a literal search by an interned name: a string as written when the table can hand it over
+    /// undecoded (see <see cref="FieldTable.TryGetForSearch"/>), otherwise the value.
+    /// </summary>
+    internal bool TryGetForSearch(string name, int minWritten, out FieldValue value, out ReadOnlySpan<byte> written)
+    {
+        if (_table is not null)
+        {
+            return _table.TryGetForSearch(name, minWritten, out value, out written);
+        }
+        written = default;
+        return _fields!.TryGetValue(name, out value);
+    }
+
     /// <summary>The text of a scalar field, or null when absent, null or a list.</summary>
     public string? GetText(string name) => TryGet(name, out var value) ? value.Text : null;
 

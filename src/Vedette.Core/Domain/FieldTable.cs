@@ -73,13 +73,67 @@ public sealed class FieldTable
     /// </summary>
     internal bool TryGet(string name, bool interned, out FieldValue value)
     {
+        var index = IndexOf(name, interned);
+        if (index >= 0)
+        {
+            value = ValueAt(index);
+            return true;
+        }
+        return TryGetDerived(name, out value);
+    }
+
+    /// <summary>
+    /// Finds a field for a literal search. A string not yet decoded whose only escapes are <c>\\</c> and
+    /// <c>\"</c> comes back as written (<paramref name="written"/>, quotes stripped): a search for literals spelled
+    /// the same way reads it without decoding, and most values it reads are never decoded at all. Anything else
+    /// comes back as its value, and so do strings shorter than <paramref name="minWritten"/> bytes.
+    /// </summary>
+    internal bool TryGetForSearch(string name, int minWritten, out FieldValue value, out ReadOnlySpan<byte> written)
+    {
+        written = default;
+        var index = IndexOf(name, interned: true);
+        if (index < 0)
+        {
+            return TryGetDerived(name, out value);
+        }
+        ref readonly var slot = ref _slots[index];
+        if (slot.Type == JsonTokenType.String && slot.Length - 2 >= minWritten && _decoded?[index] is null)
+        {
+            var body = _json.AsSpan(slot.Start + 1, slot.Length - 2);
+            if (!slot.Escaped || OnlyBackslashAndQuoteEscapes(body))
+            {
+                written = body;
+                value = default;
+                return true;
+            }
+        }
+        value = ValueAt(index);
+        return true;
+    }
+
+    private static bool OnlyBackslashAndQuoteEscapes(ReadOnlySpan<byte> body)
+    {
+        var at = body.IndexOf((byte)'\\');
+        while (at >= 0)
+        {
+            if (at + 1 >= body.Length || body[at + 1] is not ((byte)'\\' or (byte)'"'))
+            {
+                return false;
+            }
+            var next = body[(at + 2)..].IndexOf((byte)'\\');
+            at = next < 0 ? -1 : at + 2 + next;
+        }
+        return true;
+    }
+
+    private int IndexOf(string name, bool interned)
+    {
         var slots = _slots;
         for (var i = 0; i < _count; i++)
         {
             if (ReferenceEquals(slots[i].Name, name))
             {
-                value = ValueAt(i);
-                return true;
+                return i;
             }
         }
         // Every name here is the runtime's interned instance: an interned name that did not match by reference is absent.
@@ -89,11 +143,15 @@ public sealed class FieldTable
             {
                 if (string.Equals(slots[i].Name, name, StringComparison.Ordinal))
                 {
-                    value = ValueAt(i);
-                    return true;
+                    return i;
                 }
             }
         }
+        return -1;
+    }
+
+    private bool TryGetDerived(string name, out FieldValue value)
+    {
         if (_derived is not null)
         {
             foreach (var (derivedName, derivedValue) in _derived)

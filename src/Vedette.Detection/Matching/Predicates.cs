@@ -214,5 +214,24 @@ internal sealed class FieldRef(string name, string[] candidates, int cost = 1)
         return false;
     }
 
+    /// <summary>Like <see cref="TryGet"/>, but a long string may come back as written in the record (see <see cref="Event.TryGetForSearch"/>).</summary>
+    public bool TryGetForSearch(Event e, int minWritten, out FieldValue value, out ReadOnlySpan<byte> written)
+    {
+        written = default;
+        if (Candidates.Length == 0)
+        {
+            return TryGet(e, out value);
+        }
+        foreach (var candidate in Candidates)
+        {
+            if (e.TryGetForSearch(candidate, minWritten, out value, out written))
+            {
+                return true;
+            }
+        }
+        value = default;
+        return false;
+    }
+
     public override string ToString() => Name;
 }

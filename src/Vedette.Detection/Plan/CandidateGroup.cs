@@ -117,12 +117,22 @@ internal sealed class CandidateGroup
         {
             var searched = _fields[slot];
             index.MarkSearched(slot);
-            if (!searched.Field!.TryGet(e, out var value) || value.IsNull)
+            FieldValue value;
+            ReadOnlySpan<byte> written = default;
+            var present = searched.Written is null
+                ? searched.Field!.TryGet(e, out value)
+                : searched.Field!.TryGetForSearch(e, minWritten: 1, out value, out written);
+            found.Clear();
+            if (!written.IsEmpty)
+            {
+                // The value as written: searched without decoding it, and decoded later only if a rule asks.
+                searched.Written!.FindAll(scratch.Widen(written), found);
+            }
+            else if (!present || value.IsNull)
             {
                 continue;
             }
-            found.Clear();
-            if (value.Text is { } text)
+            else if (value.Text is { } text)
             {
                 searched.Search.FindAll(text, found);
             }
@@ -319,7 +329,15 @@ internal sealed class CandidateGroup
             }
         }
 
-        public SearchedField Build() => new(field, new NeedleSearch(Needles), [.. _owners.Select(o => o.ToArray())]);
+        /// <summary>
+        /// The search, and when every literal is ASCII (a non-ASCII one would be spelled in UTF-8) a second one over
+        /// values as written in the record, with the literals spelled as JSON writes them.
+        /// </summary>
+        public SearchedField Build() => new(
+            field,
+            new NeedleSearch(Needles),
+            [.. _owners.Select(o => o.ToArray())],
+            Needles.All(n => System.Text.Ascii.IsValid(n)) ? RareFragments.TryBuild([.. Needles.Select(RareFragments.SpellWritten)], shortValues: true) : null);
 
         /// <summary>
         /// The literals as a JSON writer may spell them inside a string (backslash and quote escaped, slashes
@@ -340,11 +358,11 @@ internal sealed class CandidateGroup
                     owners.Add(owned);
                 }
             }
-            return new(field, new NeedleSearch(spellings), [.. owners]);
+            return new(field, new NeedleSearch(spellings), [.. owners], Written: null);
         }
     }
 
-    private sealed record SearchedField(FieldRef? Field, NeedleSearch Search, int[][] Owners);
+    private sealed record SearchedField(FieldRef? Field, NeedleSearch Search, int[][] Owners, RareFragments? Written);
 }
 
 /// <summary>Per-detector working memory for the plan (the plan itself is shared and immutable).</summary>

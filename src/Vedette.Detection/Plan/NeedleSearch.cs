@@ -24,7 +24,7 @@ internal sealed class NeedleSearch
     private const int VectorisedSkipNeedles = 64;
 
     /// <summary>From this length on, a value is searched by its literals' rare fragments when they can be.</summary>
-    private const int LongText = 128;
+    public const int LongText = 128;
 
     private readonly RareFragments? _fragments;
     private readonly Automaton? _automaton;

@@ -8,17 +8,44 @@ namespace Vedette.Detection.Plan;
 /// (rarity judged by <see cref="CommonBigrams"/>). A few fragments go to the BCL's vectorised search (Teddy);
 /// more would crowd its eight buckets and turn every position into a candidate, so larger sets test each
 /// position's three characters against a 64-kilobit filter of the fragments, positions independent of each
-/// other, where an automaton's steps wait on each other.
+/// other, where an automaton's steps wait on each other. The filter also serves short values, which the BCL's
+/// vectorised search handles a position at a time.
 /// </summary>
-internal abstract class RareFragments
+internal sealed class RareFragments
 {
     /// <summary>Up to this many fragments, two a Teddy bucket, the BCL's vectorised search rarely stops on a non-match.</summary>
     private const int VectorisedFragments = 16;
 
     private const int FragmentLength = 3;
 
-    /// <summary>Every literal of three characters or more with its fragment; null when one is shorter or has no ASCII fragment.</summary>
-    public static RareFragments? TryBuild(IReadOnlyList<string> needles)
+    private readonly Dictionary<int, Occurrence[]> _byKey;
+    private readonly SearchValues<string>? _vectorised;
+    private readonly ulong[]? _filter;
+
+    private RareFragments(Dictionary<string, List<Occurrence>> byFragment, bool shortValues)
+    {
+        _byKey = byFragment.ToDictionary(p => Key(p.Key[0], p.Key[1], p.Key[2]), p => p.Value.ToArray());
+        if (byFragment.Count <= VectorisedFragments)
+        {
+            _vectorised = SearchValues.Create([.. byFragment.Keys], StringComparison.OrdinalIgnoreCase);
+        }
+        if (_vectorised is null || shortValues)
+        {
+            _filter = new ulong[(1 << 16) / 64];
+            foreach (var fragment in byFragment.Keys)
+            {
+                var hash = Hash(fragment[0], fragment[1], fragment[2]);
+                _filter[hash >> 6] |= 1UL << (int)hash;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every literal of three characters or more with its fragment; null when one is shorter or has no ASCII
+    /// fragment. <paramref name="shortValues"/>: values under <see cref="NeedleSearch.LongText"/> will be searched
+    /// too.
+    /// </summary>
+    public static RareFragments? TryBuild(IReadOnlyList<string> needles, bool shortValues = false)
     {
         var byFragment = new Dictionary<string, List<Occurrence>>(StringComparer.Ordinal);
         for (var id = 0; id < needles.Count; id++)
@@ -41,11 +68,70 @@ internal abstract class RareFragments
             }
             occurrences.Add(new Occurrence(folded, offset, id));
         }
-        return byFragment.Count <= VectorisedFragments ? new Vectorised(byFragment) : new Filtered(byFragment);
+        return new RareFragments(byFragment, shortValues);
     }
 
+    /// <summary>
+    /// A literal as a JSON writer spells it inside a string when it escapes only backslash and quote. Searching a
+    /// value so written for literals so spelled finds exactly what searching the decoded value finds: a spelling
+    /// cannot begin on an escape's second character unless it is all backslashes, and a run of backslashes that
+    /// long is in the decoded value too (the test reads both ways).
+    /// </summary>
+    public static string SpellWritten(string literal) =>
+        literal.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
+
     /// <summary>Adds the id of every literal occurring in <paramref name="text"/> to <paramref name="found"/> (possibly more than once).</summary>
-    public abstract void FindAll(ReadOnlySpan<char> text, List<int> found);
+    public void FindAll(ReadOnlySpan<char> text, List<int> found)
+    {
+        if (_vectorised is not null && (_filter is null || text.Length >= NeedleSearch.LongText))
+        {
+            FindVectorised(_vectorised, text, found);
+        }
+        else
+        {
+            FindFiltered(_filter!, text, found);
+        }
+    }
+
+    private void FindVectorised(SearchValues<string> fragments, ReadOnlySpan<char> text, List<int> found)
+    {
+        var position = 0;
+        while (position + FragmentLength <= text.Length)
+        {
+            var at = text[position..].IndexOfAny(fragments);
+            if (at < 0)
+            {
+                return;
+            }
+            position += at;
+            var key = Key(NeedleSearch.Fold(text[position]), NeedleSearch.Fold(text[position + 1]), NeedleSearch.Fold(text[position + 2]));
+            if (_byKey.TryGetValue(key, out var occurrences))
+            {
+                Verify(text, position, occurrences, found);
+            }
+            position++;
+        }
+    }
+
+    private void FindFiltered(ulong[] filter, ReadOnlySpan<char> text, List<int> found)
+    {
+        if (text.Length < FragmentLength)
+        {
+            return;
+        }
+        uint a = Fold(text[0]), b = Fold(text[1]);
+        for (var i = 2; i < text.Length; i++)
+        {
+            var c = Fold(text[i]);
+            var hash = Hash(a, b, c);
+            if ((filter[hash >> 6] & (1UL << (int)hash)) != 0 && _byKey.TryGetValue(Key((char)a, (char)b, (char)c), out var occurrences))
+            {
+                Verify(text, i - 2, occurrences, found);
+            }
+            a = b;
+            b = c;
+        }
+    }
 
     /// <summary>Adds the literals whose fragment is the one starting at <paramref name="position"/> and which occur around it.</summary>
     private static void Verify(ReadOnlySpan<char> text, int position, Occurrence[] occurrences, List<int> found)
@@ -85,79 +171,10 @@ internal abstract class RareFragments
 
     private static int Key(char a, char b, char c) => (a << 16) ^ (b << 8) ^ c;
 
+    /// <summary>ASCII lower-casing without a branch: mixed-case text would mispredict one every few characters.</summary>
+    private static uint Fold(uint c) => c | ((c - 'A' < 26u ? 1u : 0u) << 5);
+
+    private static uint Hash(uint a, uint b, uint c) => ((a * 0x9E3779B1u) ^ (b * 0x85EBCA77u) ^ (c * 0xC2B2AE3Du)) >> 16;
+
     private sealed record Occurrence(string Literal, int Offset, int Id);
-
-    private sealed class Vectorised : RareFragments
-    {
-        private readonly SearchValues<string> _any;
-        private readonly Dictionary<int, Occurrence[]> _byKey;
-
-        public Vectorised(Dictionary<string, List<Occurrence>> byFragment)
-        {
-            _any = SearchValues.Create([.. byFragment.Keys], StringComparison.OrdinalIgnoreCase);
-            _byKey = byFragment.ToDictionary(p => Key(p.Key[0], p.Key[1], p.Key[2]), p => p.Value.ToArray());
-        }
-
-        public override void FindAll(ReadOnlySpan<char> text, List<int> found)
-        {
-            var position = 0;
-            while (position + FragmentLength <= text.Length)
-            {
-                var at = text[position..].IndexOfAny(_any);
-                if (at < 0)
-                {
-                    return;
-                }
-                position += at;
-                var key = Key(NeedleSearch.Fold(text[position]), NeedleSearch.Fold(text[position + 1]), NeedleSearch.Fold(text[position + 2]));
-                if (_byKey.TryGetValue(key, out var occurrences))
-                {
-                    Verify(text, position, occurrences, found);
-                }
-                position++;
-            }
-        }
-    }
-
-    private sealed class Filtered : RareFragments
-    {
-        private readonly ulong[] _filter = new ulong[(1 << 16) / 64];
-        private readonly Dictionary<int, Occurrence[]> _byKey;
-
-        public Filtered(Dictionary<string, List<Occurrence>> byFragment)
-        {
-            _byKey = byFragment.ToDictionary(p => Key(p.Key[0], p.Key[1], p.Key[2]), p => p.Value.ToArray());
-            foreach (var fragment in byFragment.Keys)
-            {
-                var hash = Hash(fragment[0], fragment[1], fragment[2]);
-                _filter[hash >> 6] |= 1UL << (int)hash;
-            }
-        }
-
-        public override void FindAll(ReadOnlySpan<char> text, List<int> found)
-        {
-            if (text.Length < FragmentLength)
-            {
-                return;
-            }
-            var filter = _filter;
-            uint a = Fold(text[0]), b = Fold(text[1]);
-            for (var i = 2; i < text.Length; i++)
-            {
-                var c = Fold(text[i]);
-                var hash = Hash(a, b, c);
-                if ((filter[hash >> 6] & (1UL << (int)hash)) != 0 && _byKey.TryGetValue(Key((char)a, (char)b, (char)c), out var occurrences))
-                {
-                    Verify(text, i - 2, occurrences, found);
-                }
-                a = b;
-                b = c;
-            }
-        }
-
-        /// <summary>ASCII lower-casing without a branch: mixed-case text would mispredict one every few characters.</summary>
-        private static uint Fold(uint c) => c | ((c - 'A' < 26u ? 1u : 0u) << 5);
-
-        private static uint Hash(uint a, uint b, uint c) => ((a * 0x9E3779B1u) ^ (b * 0x85EBCA77u) ^ (c * 0xC2B2AE3Du)) >> 16;
-    }
 }

@@ -170,6 +170,29 @@ public sealed class JsonFlattenerTests
             Assert.Equal("x", value.Text);
         }
     }
+    /// <summary>A literal search may read a string as written only when backslash and quote are its only escapes, and not once it is decoded.</summary>
+    [Fact]
+    public void Strings_go_to_a_literal_search_as_written_only_when_their_escapes_are_backslash_and_quote()
+    {
+        var table = new JsonFlattener().Read("""{"Path":"C:\\Windows\\cmd.exe","Quote":"say \"hi\"","Tab":"a\tb","Slash":"a\/b","Plain":"abc","Id":4688,"Short":"ab"}"""u8);
+        string Written(string name) =>
+            table.TryGetForSearch(string.Intern(name), minWritten: 3, out _, out var written) ? Encoding.UTF8.GetString(written) : "(absent)";
+        Assert.Equal(@"C:\\Windows\\cmd.exe", Written("Path"));
+        Assert.Equal(@"say \""hi\""", Written("Quote"));
+        Assert.Equal("abc", Written("Plain"));
+        Assert.Equal("(absent)", Written("Missing"));
+        foreach (var (name, text) in new[] { ("Tab", "a\tb"), ("Slash", "a/b"), ("Id", "4688"), ("Short", "ab") })
+        {
+            Assert.True(table.TryGetForSearch(string.Intern(name), minWritten: 3, out var value, out var written));
+            Assert.True(written.IsEmpty, name);
+            Assert.Equal(text, value.Text);
+        }
+        Assert.True(table.TryGet("Path", out _));
+        Assert.True(table.TryGetForSearch(string.Intern("Path"), minWritten: 3, out var decoded, out var after));
+        Assert.True(after.IsEmpty, "a decoded value is searched decoded");
+        Assert.Equal(@"C:\Windows\cmd.exe", decoded.Text);
+    }
+
     /// <summary>The hand-written unescaping decodes exactly what Utf8JsonReader.GetString decodes, and fails where it fails.</summary>
     [Fact]
     public void Escaped_strings_decode_exactly_as_the_reader_decodes_them()

@@ -49,4 +49,36 @@ public sealed class NeedleSearchTests
         }
         Assert.True(matches >= 100, $"only {matches} literal occurrences: the test exercises too little");
     }
+
+    /// <summary>
+    /// A value as written in JSON (backslash and quote escaped) is searched for the literals spelled the same way:
+    /// no match may start on an escape's second character, so backslash runs and quotes are what the text is made of.
+    /// </summary>
+    [Theory]
+    [InlineData(5)]
+    [InlineData(40)]
+    public void Finds_in_a_value_as_written_exactly_the_literals_its_decoded_text_contains(int needleCount)
+    {
+        const string Written = @"ab\""\.:";
+        var random = new Random(needleCount);
+        string Text(int length) => new([.. Enumerable.Range(0, length).Select(_ => Written[random.Next(Written.Length)])]);
+        var needles = Enumerable.Range(0, needleCount).Select(_ => Text(random.Next(3, 7))).Distinct().ToList();
+        var search = RareFragments.TryBuild([.. needles.Select(RareFragments.SpellWritten)], shortValues: true)!;
+        var found = new List<int>();
+        var matches = 0;
+        for (var round = 0; round < 400; round++)
+        {
+            var text = Text(random.Next(0, 300));
+            if (round % 2 == 0)
+            {
+                text = text.Insert(random.Next(text.Length + 1), needles[random.Next(needles.Count)].ToUpperInvariant());
+            }
+            found.Clear();
+            search.FindAll(RareFragments.SpellWritten(text), found);
+            var expected = Enumerable.Range(0, needles.Count).Where(i => text.Contains(needles[i], StringComparison.OrdinalIgnoreCase)).ToHashSet();
+            Assert.Equal(expected.Order(), found.Distinct().Order());
+            matches += expected.Count;
+        }
+        Assert.True(matches >= 100, $"only {matches} literal occurrences: the test exercises too little");
+    }
 }

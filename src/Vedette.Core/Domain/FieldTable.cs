@@ -100,7 +100,7 @@ public sealed class FieldTable
         if (slot.Type == JsonTokenType.String && slot.Length - 2 >= minWritten && _decoded?[index] is null)
         {
             var body = _json.AsSpan(slot.Start + 1, slot.Length - 2);
-            if (!slot.Escaped || OnlyBackslashAndQuoteEscapes(body))
+            if (slot.Escapes is Escapes.None or Escapes.BackslashAndQuote || (slot.Escapes == Escapes.Unknown && OnlyBackslashAndQuoteEscapes(body)))
             {
                 written = body;
                 value = default;
@@ -322,5 +322,23 @@ public sealed class FieldTable
     }
 
     /// <summary>Where one value sits: its full token (with quotes for strings) in the record's bytes.</summary>
-    internal readonly record struct Slot(string Name, JsonTokenType Type, int Start, int Length, bool Escaped);
+    /// <summary>Where a value sits in the record, and which escapes its string holds (as far as the reader of the record knows).</summary>
+    internal readonly record struct Slot(string Name, JsonTokenType Type, int Start, int Length, Escapes Escapes)
+    {
+        public bool Escaped => Escapes != Escapes.None;
+    }
+
+    internal enum Escapes : byte
+    {
+        None,
+
+        /// <summary>Only <c>\\</c> and <c>\"</c>: what a literal search can read as written.</summary>
+        BackslashAndQuote,
+
+        /// <summary>Others too (<c>\n</c>, <c>\u00e9</c>, <c>\/</c>).</summary>
+        Others,
+
+        /// <summary>Escaped, which escapes not known (the record came through Utf8JsonReader).</summary>
+        Unknown,
+    }
 }

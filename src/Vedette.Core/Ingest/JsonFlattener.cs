@@ -88,7 +88,7 @@ public sealed class JsonFlattener
         }
         while (true)
         {
-            if (i >= json.Length || json[i] != '"' || !TryScanString(json, i, stops, out var keyEnd, out var keyEscaped) || keyEscaped)
+            if (i >= json.Length || json[i] != '"' || !TryScanString(json, i, stops, out var keyEnd, out var keyEscapes) || keyEscapes != FieldTable.Escapes.None)
             {
                 return Reset();
             }
@@ -110,11 +110,11 @@ public sealed class JsonFlattener
             switch (json[i])
             {
                 case (byte)'"':
-                    if (!TryScanString(json, i, stops, out end, out var escaped))
+                    if (!TryScanString(json, i, stops, out end, out var escapes))
                     {
                         return Reset();
                     }
-                    Add(new FieldTable.Slot(name, JsonTokenType.String, i, end - i, escaped));
+                    Add(new FieldTable.Slot(name, JsonTokenType.String, i, end - i, escapes));
                     break;
                 case (byte)'t':
                     if (!json[i..].StartsWith("true"u8))
@@ -122,7 +122,7 @@ public sealed class JsonFlattener
                         return Reset();
                     }
                     end = i + 4;
-                    Add(new FieldTable.Slot(name, JsonTokenType.True, i, 4, false));
+                    Add(new FieldTable.Slot(name, JsonTokenType.True, i, 4, FieldTable.Escapes.None));
                     break;
                 case (byte)'f':
                     if (!json[i..].StartsWith("false"u8))
@@ -130,7 +130,7 @@ public sealed class JsonFlattener
                         return Reset();
                     }
                     end = i + 5;
-                    Add(new FieldTable.Slot(name, JsonTokenType.False, i, 5, false));
+                    Add(new FieldTable.Slot(name, JsonTokenType.False, i, 5, FieldTable.Escapes.None));
                     break;
                 case (byte)'n':
                     if (!json[i..].StartsWith("null"u8))
@@ -138,7 +138,7 @@ public sealed class JsonFlattener
                         return Reset();
                     }
                     end = i + 4;
-                    Add(new FieldTable.Slot(name, JsonTokenType.Null, i, 4, false));
+                    Add(new FieldTable.Slot(name, JsonTokenType.Null, i, 4, FieldTable.Escapes.None));
                     break;
                 case (byte)'[':
                     end = SkipArray(json, i);
@@ -146,7 +146,7 @@ public sealed class JsonFlattener
                     {
                         return Reset();
                     }
-                    Add(new FieldTable.Slot(name, JsonTokenType.StartArray, i, end - i, false));
+                    Add(new FieldTable.Slot(name, JsonTokenType.StartArray, i, end - i, FieldTable.Escapes.None));
                     break;
                 default:
                     end = ScanNumber(json, i);
@@ -154,7 +154,7 @@ public sealed class JsonFlattener
                     {
                         return Reset();
                     }
-                    Add(new FieldTable.Slot(name, JsonTokenType.Number, i, end - i, false));
+                    Add(new FieldTable.Slot(name, JsonTokenType.Number, i, end - i, FieldTable.Escapes.None));
                     break;
             }
             i = SkipWhitespace(json, end);
@@ -217,11 +217,11 @@ public sealed class JsonFlattener
 
     /// <summary>
     /// Scans the string whose opening quote is at <paramref name="start"/>; <paramref name="end"/> is just past its
-    /// closing quote. Accepts exactly the escapes the reader accepts.
+    /// closing quote. Accepts exactly the escapes the reader accepts, and says which it met.
     /// </summary>
-    private static bool TryScanString(ReadOnlySpan<byte> json, int start, StopBits stops, out int end, out bool escaped)
+    private static bool TryScanString(ReadOnlySpan<byte> json, int start, StopBits stops, out int end, out FieldTable.Escapes escapes)
     {
-        escaped = false;
+        escapes = FieldTable.Escapes.None;
         var i = start + 1;
         while (true)
         {
@@ -241,14 +241,19 @@ public sealed class JsonFlattener
                 end = 0;
                 return false;
             }
-            escaped = true;
             switch (json[i + 1])
             {
-                case (byte)'"' or (byte)'\\' or (byte)'/' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t':
+                case (byte)'"' or (byte)'\\':
+                    escapes = escapes == FieldTable.Escapes.None ? FieldTable.Escapes.BackslashAndQuote : escapes;
+                    i += 2;
+                    break;
+                case (byte)'/' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t':
+                    escapes = FieldTable.Escapes.Others;
                     i += 2;
                     break;
                 // The reader checks only that four hex digits follow; surrogates are its business when the value is decoded.
                 case (byte)'u' when i + 6 <= json.Length && IsHex(json[i + 2]) && IsHex(json[i + 3]) && IsHex(json[i + 4]) && IsHex(json[i + 5]):
+                    escapes = FieldTable.Escapes.Others;
                     i += 6;
                     break;
                 default:
@@ -376,14 +381,14 @@ public sealed class JsonFlattener
                     }
                     var start = (int)reader.TokenStartIndex;
                     reader.Skip();
-                    Add(new FieldTable.Slot(name, JsonTokenType.StartArray, start, (int)reader.BytesConsumed - start, false));
+                    Add(new FieldTable.Slot(name, JsonTokenType.StartArray, start, (int)reader.BytesConsumed - start, FieldTable.Escapes.None));
                     break;
                 case JsonTokenType.String:
                     var quoted = (int)reader.TokenStartIndex;
-                    Add(new FieldTable.Slot(name, JsonTokenType.String, quoted, (int)reader.BytesConsumed - quoted, reader.ValueIsEscaped));
+                    Add(new FieldTable.Slot(name, JsonTokenType.String, quoted, (int)reader.BytesConsumed - quoted, reader.ValueIsEscaped ? FieldTable.Escapes.Unknown : FieldTable.Escapes.None));
                     break;
                 case JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null:
-                    Add(new FieldTable.Slot(name, reader.TokenType, (int)reader.TokenStartIndex, reader.ValueSpan.Length, false));
+                    Add(new FieldTable.Slot(name, reader.TokenType, (int)reader.TokenStartIndex, reader.ValueSpan.Length, FieldTable.Escapes.None));
                     break;
                 default:
                     throw new FormatException($"unexpected {reader.TokenType} at byte {reader.TokenStartIndex}");

@@ -126,7 +126,7 @@ internal sealed class CandidateGroup
             if (!written.IsEmpty)
             {
                 // The value as written: searched without decoding it, and decoded later only if a rule asks.
-                searched.Written!.FindAll(scratch.Widen(written), found);
+                searched.Written!.FindAll(written, scratch, found);
             }
             else if (!present || value.IsNull)
             {

@@ -91,23 +91,6 @@ internal sealed class NeedleSearch
 
     internal static char Fold(char c) => c is >= 'A' and <= 'Z' ? (char)(c | 0x20) : c;
 
-    /// <summary>Whether <paramref name="text"/> folds to <paramref name="folded"/> (already folded).</summary>
-    internal static bool EqualsFolded(ReadOnlySpan<char> text, string folded)
-    {
-        if (text.Length != folded.Length)
-        {
-            return false;
-        }
-        for (var i = 0; i < folded.Length; i++)
-        {
-            if (Fold(text[i]) != folded[i])
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private int Child(int node, char c, bool create)
     {
         var children = _nodes[node].Children;

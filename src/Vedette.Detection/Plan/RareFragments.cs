@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 
 namespace Vedette.Detection.Plan;
 
@@ -113,16 +114,33 @@ internal sealed class RareFragments
         }
     }
 
-    private void FindFiltered(ulong[] filter, ReadOnlySpan<char> text, List<int> found)
+    /// <summary>
+    /// Searches a JSON string as written, in its UTF-8 bytes (the literals are ASCII; other bytes can match none of
+    /// them). Only the vectorised search needs the text widened to UTF-16.
+    /// </summary>
+    public void FindAll(ReadOnlySpan<byte> written, PlanScratch scratch, List<int> found)
+    {
+        if (_vectorised is not null && (_filter is null || written.Length >= NeedleSearch.LongText))
+        {
+            FindVectorised(_vectorised, scratch.Widen(written), found);
+        }
+        else
+        {
+            FindFiltered(_filter!, written, found);
+        }
+    }
+
+    private void FindFiltered<T>(ulong[] filter, ReadOnlySpan<T> text, List<int> found)
+        where T : unmanaged, IBinaryInteger<T>
     {
         if (text.Length < FragmentLength)
         {
             return;
         }
-        uint a = Fold(text[0]), b = Fold(text[1]);
+        uint a = Fold(uint.CreateTruncating(text[0])), b = Fold(uint.CreateTruncating(text[1]));
         for (var i = 2; i < text.Length; i++)
         {
-            var c = Fold(text[i]);
+            var c = Fold(uint.CreateTruncating(text[i]));
             var hash = Hash(a, b, c);
             if ((filter[hash >> 6] & (1UL << (int)hash)) != 0 && _byKey.TryGetValue(Key((char)a, (char)b, (char)c), out var occurrences))
             {
@@ -134,17 +152,31 @@ internal sealed class RareFragments
     }
 
     /// <summary>Adds the literals whose fragment is the one starting at <paramref name="position"/> and which occur around it.</summary>
-    private static void Verify(ReadOnlySpan<char> text, int position, Occurrence[] occurrences, List<int> found)
+    private static void Verify<T>(ReadOnlySpan<T> text, int position, Occurrence[] occurrences, List<int> found)
+        where T : unmanaged, IBinaryInteger<T>
     {
         foreach (var occurrence in occurrences)
         {
             var start = position - occurrence.Offset;
             var literal = occurrence.Literal;
-            if (start >= 0 && start + literal.Length <= text.Length && NeedleSearch.EqualsFolded(text.Slice(start, literal.Length), literal))
+            if (start >= 0 && start + literal.Length <= text.Length && EqualsFolded(text.Slice(start, literal.Length), literal))
             {
                 found.Add(occurrence.Id);
             }
         }
+    }
+
+    private static bool EqualsFolded<T>(ReadOnlySpan<T> text, string folded)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        for (var i = 0; i < folded.Length; i++)
+        {
+            if (Fold(uint.CreateTruncating(text[i])) != folded[i])
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>Where the literal's rarest ASCII fragment starts; null when it has none.</summary>

@@ -187,6 +187,13 @@ public sealed class JsonFlattenerTests
             Assert.True(written.IsEmpty, name);
             Assert.Equal(text, value.Text);
         }
+        // Through the reader (a nested record), which does not say which escapes a string holds.
+        var nested = new JsonFlattener().Read("""{"Event":{"EventData":{"Path":"C:\\x\\y.exe","Tab":"a\tb"}}}"""u8);
+        Assert.True(nested.TryGetForSearch(string.Intern("Event.EventData.Path"), minWritten: 3, out _, out var nestedPath));
+        Assert.Equal(@"C:\\x\\y.exe", Encoding.UTF8.GetString(nestedPath));
+        Assert.True(nested.TryGetForSearch(string.Intern("Event.EventData.Tab"), minWritten: 3, out var tab, out var nestedTab));
+        Assert.True(nestedTab.IsEmpty);
+        Assert.Equal("a\tb", tab.Text);
         Assert.True(table.TryGet("Path", out _));
         Assert.True(table.TryGetForSearch(string.Intern("Path"), minWritten: 3, out var decoded, out var after));
         Assert.True(after.IsEmpty, "a decoded value is searched decoded");

@@ -64,6 +64,7 @@ public sealed class NeedleSearchTests
         string Text(int length) => new([.. Enumerable.Range(0, length).Select(_ => Written[random.Next(Written.Length)])]);
         var needles = Enumerable.Range(0, needleCount).Select(_ => Text(random.Next(3, 7))).Distinct().ToList();
         var search = RareFragments.TryBuild([.. needles.Select(RareFragments.SpellWritten)], shortValues: true)!;
+        var scratch = new PlanScratch();
         var found = new List<int>();
         var matches = 0;
         for (var round = 0; round < 400; round++)
@@ -73,9 +74,13 @@ public sealed class NeedleSearchTests
             {
                 text = text.Insert(random.Next(text.Length + 1), needles[random.Next(needles.Count)].ToUpperInvariant());
             }
+            var expected = Enumerable.Range(0, needles.Count).Where(i => text.Contains(needles[i], StringComparison.OrdinalIgnoreCase)).ToHashSet();
+            // Both ways the plan searches written text: as UTF-8 bytes, and widened to UTF-16 for the vectorised search.
+            found.Clear();
+            search.FindAll(System.Text.Encoding.UTF8.GetBytes(RareFragments.SpellWritten(text)), scratch, found);
+            Assert.Equal(expected.Order(), found.Distinct().Order());
             found.Clear();
             search.FindAll(RareFragments.SpellWritten(text), found);
-            var expected = Enumerable.Range(0, needles.Count).Where(i => text.Contains(needles[i], StringComparison.OrdinalIgnoreCase)).ToHashSet();
             Assert.Equal(expected.Order(), found.Distinct().Order());
             matches += expected.Count;
         }

@@ -83,10 +83,10 @@ public sealed class FieldTable
     }
 
     /// <summary>
-    /// Finds a field for a literal search. A string not yet decoded whose only escapes are <c>\\</c> and
-    /// <c>\"</c> comes back as written (<paramref name="written"/>, quotes stripped): a search for literals spelled
-    /// the same way reads it without decoding, and most values it reads are never decoded at all. Anything else
-    /// comes back as its value, and so do strings shorter than <paramref name="minWritten"/> bytes.
+    /// Finds a field for a literal search (or the timestamp reader). A string not yet decoded whose only escapes
+    /// are <c>\\</c> and <c>\"</c> comes back as written (<paramref name="written"/>, quotes stripped): a search for
+    /// literals spelled the same way reads it without decoding, and most values it reads are never decoded at all.
+    /// Anything else comes back as its value, and so do strings shorter than <paramref name="minWritten"/> bytes.
     /// </summary>
     internal bool TryGetForSearch(string name, int minWritten, out FieldValue value, out ReadOnlySpan<byte> written)
     {

@@ -73,7 +73,20 @@ public sealed class RecordNormalizer
     {
         foreach (var name in TimestampFields)
         {
-            if (fields.TryGet(name, interned: true, out var value) && value.Text is { } text)
+            if (!fields.TryGetForSearch(name, minWritten: 1, out var value, out var written))
+            {
+                continue;
+            }
+            // The common spelling straight from the record's bytes: no string for a field rules seldom read.
+            if (!written.IsEmpty && Timestamps.TryParseUtcIso(written, out var fromBytes))
+            {
+                return fromBytes;
+            }
+            if (!written.IsEmpty)
+            {
+                fields.TryGet(name, interned: true, out value);
+            }
+            if (value.Text is { } text)
             {
                 if (Timestamps.TryParse(text, out var timestamp))
                 {

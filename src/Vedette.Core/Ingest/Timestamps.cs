@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 
 namespace Vedette.Ingest;
 
@@ -29,13 +30,16 @@ public static class Timestamps
     }
 
     /// <summary>
-    /// The spelling nearly every JSON log uses, yyyy-MM-ddTHH:mm:ss[.fffffff]Z, read digit by digit: the general
-    /// parser costs more than the rest of reading a record's fields. Anything else returns false for it.
+    /// The spelling nearly every JSON log uses, yyyy-MM-ddTHH:mm:ss[.fffffff]Z, read digit by digit, as characters
+    /// or as the record's UTF-8 bytes (the normalizer reads it without decoding the field): the general parser
+    /// costs more than the rest of reading a record's fields, and even int.TryParse per part, with its format
+    /// provider look-up, was 3 % of detection. Anything else returns false for it.
     /// </summary>
-    private static bool TryParseUtcIso(ReadOnlySpan<char> s, out DateTimeOffset timestamp)
+    internal static bool TryParseUtcIso<T>(ReadOnlySpan<T> s, out DateTimeOffset timestamp)
+        where T : unmanaged, IBinaryInteger<T>
     {
         timestamp = default;
-        if (s.Length < 20 || s.Length > 28 || s[^1] != 'Z' || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':'
+        if (s.Length < 20 || s.Length > 28 || !Is(s[^1], 'Z') || !Is(s[4], '-') || !Is(s[7], '-') || !Is(s[10], 'T') || !Is(s[13], ':') || !Is(s[16], ':')
             || !TryDigits(s, 0, 4, out var year) || !TryDigits(s, 5, 2, out var month) || !TryDigits(s, 8, 2, out var day)
             || !TryDigits(s, 11, 2, out var hour) || !TryDigits(s, 14, 2, out var minute) || !TryDigits(s, 17, 2, out var second))
         {
@@ -45,7 +49,7 @@ public static class Timestamps
         if (s.Length > 20)
         {
             var digits = s.Length - 21;
-            if (s[19] != '.' || digits is < 1 or > 7 || !TryDigits(s, 20, digits, out var value))
+            if (!Is(s[19], '.') || digits is < 1 or > 7 || !TryDigits(s, 20, digits, out var value))
             {
                 return false;
             }
@@ -63,8 +67,24 @@ public static class Timestamps
         return true;
     }
 
-    private static bool TryDigits(ReadOnlySpan<char> s, int start, int count, out int value) =>
-        int.TryParse(s.Slice(start, count), NumberStyles.None, CultureInfo.InvariantCulture, out value);
+    private static bool Is<T>(T unit, char expected)
+        where T : unmanaged, IBinaryInteger<T> => uint.CreateTruncating(unit) == expected;
+
+    private static bool TryDigits<T>(ReadOnlySpan<T> s, int start, int count, out int value)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        value = 0;
+        foreach (var unit in s.Slice(start, count))
+        {
+            var digit = uint.CreateTruncating(unit) - '0';
+            if (digit > 9)
+            {
+                return false;
+            }
+            value = (value * 10) + (int)digit;
+        }
+        return true;
+    }
 
     private static bool TryParseEpoch(ReadOnlySpan<char> span, out DateTimeOffset timestamp)
     {

@@ -57,6 +57,11 @@ public sealed class TimestampsTests
             {
                 Assert.Equal(general.Value, value);
             }
+            // The normalizer reads the same spelling from the record's bytes.
+            var fromBytes = Timestamps.TryParseUtcIso(System.Text.Encoding.UTF8.GetBytes(text), out var byteValue);
+            Assert.True(fromBytes == Timestamps.TryParseUtcIso(text.AsSpan(), out var charValue), text);
+            Assert.Equal(charValue, byteValue);
+            Assert.True(!fromBytes || general.Value == byteValue, text);
         }
     }
 }

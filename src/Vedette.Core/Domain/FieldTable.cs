@@ -21,12 +21,23 @@ public sealed class FieldTable
 
     private readonly bool _namesInterned;
 
+    /// <summary>
+    /// Bit (length mod 64) set for each name's length: rules try up to four spellings of a field (flat,
+    /// Event.EventData., Event.System., winlog.event_data.) and most are absent, which would otherwise cost a pass
+    /// over every name.
+    /// </summary>
+    private readonly ulong _nameLengths;
+
     internal FieldTable(byte[] json, Slot[] slots, int count, bool namesInterned)
     {
         _json = json;
         _slots = slots;
         _count = count;
         _namesInterned = namesInterned;
+        for (var i = 0; i < count; i++)
+        {
+            _nameLengths |= 1UL << slots[i].Name.Length;
+        }
     }
 
     public int Count => _count + (_derived?.Count ?? 0);
@@ -128,6 +139,10 @@ public sealed class FieldTable
 
     private int IndexOf(string name, bool interned)
     {
+        if ((_nameLengths & (1UL << name.Length)) == 0)
+        {
+            return -1;
+        }
         var slots = _slots;
         for (var i = 0; i < _count; i++)
         {

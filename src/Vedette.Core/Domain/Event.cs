@@ -185,6 +185,11 @@ public sealed class Event
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
+            if (_table is not null && _table.TryWriteAsWritten(writer))
+            {
+                writer.Flush();
+                return Encoding.UTF8.GetString(buffer.WrittenSpan);
+            }
             writer.WriteStartObject();
             foreach (var (name, value) in Fields)
             {

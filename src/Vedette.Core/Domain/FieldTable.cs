@@ -184,6 +184,36 @@ public sealed class FieldTable
 
     public bool Contains(string name) => TryGet(name, out _);
 
+    /// <summary>
+    /// Writes the fields as one flat object with each value as the record wrote it, escapes and all, without
+    /// decoding any: evidence for an alert. False, writing nothing, when ingest derived fields or a name repeats
+    /// (the decoded form then decides which value stands).
+    /// </summary>
+    internal bool TryWriteAsWritten(Utf8JsonWriter writer)
+    {
+        if (_derived is { Count: > 0 })
+        {
+            return false;
+        }
+        var names = new HashSet<string>(_count, StringComparer.Ordinal);
+        for (var i = 0; i < _count; i++)
+        {
+            if (!names.Add(_slots[i].Name))
+            {
+                return false;
+            }
+        }
+        writer.WriteStartObject();
+        for (var i = 0; i < _count; i++)
+        {
+            ref readonly var slot = ref _slots[i];
+            writer.WritePropertyName(slot.Name);
+            writer.WriteRawValue(_json.AsSpan(slot.Start, slot.Length), skipInputValidation: true);
+        }
+        writer.WriteEndObject();
+        return true;
+    }
+
     private FieldValue Decode(in Slot slot)
     {
         var token = _json.AsSpan(slot.Start, slot.Length);

@@ -12,6 +12,58 @@ public sealed class RecordNormalizerTests
     private NormalizedRecord Normalize(string line) =>
         new RecordNormalizer(_time).Normalize(Encoding.UTF8.GetBytes(line), new RecordRef("test.ndjson", 7));
 
+    /// <summary>
+    /// An alert's evidence is the record's fields with their values as written; where ingest derived fields, or a
+    /// name repeats, the decoded fields are written instead. Either way the evidence reads back to the same fields.
+    /// </summary>
+    [Theory]
+    [InlineData(FlatWithEscapes)]
+    [InlineData("""{"Event":{"System":{"EventID":1,"Channel":"Microsoft-Windows-Sysmon/Operational"},"EventData":{"Image":"a\"b"}}}""")]
+    [InlineData(SshdWithDerivedFields)]
+    [InlineData("""{"EventID":1,"Channel":"x","Image":"first","Image":"second"}""")]
+    public void Evidence_reads_back_to_the_events_fields(string line)
+    {
+        var e = Normalize(line).Event;
+        using var document = System.Text.Json.JsonDocument.Parse(e.ToJson());
+        var properties = document.RootElement.EnumerateObject().ToList();
+        Assert.Equal(e.Fields.Count, properties.Count);
+        foreach (var property in properties)
+        {
+            var field = e.Fields[property.Name];
+            Assert.Equal(
+                field.Kind == FieldKind.List ? string.Join("|", field.Items) : field.Text,
+                property.Value.ValueKind switch
+                {
+                    System.Text.Json.JsonValueKind.String => property.Value.GetString(),
+                    System.Text.Json.JsonValueKind.Array => string.Join("|", property.Value.EnumerateArray().Select(item => item.ToString())),
+                    System.Text.Json.JsonValueKind.Null => null,
+                    _ => property.Value.GetRawText(),
+                });
+        }
+    }
+
+    [Fact]
+    public void Evidence_keeps_values_as_the_record_wrote_them()
+    {
+        var evidence = Normalize(FlatWithEscapes).Event.ToJson();
+        Assert.Contains("""
+            "Note":"caf\u00e9"
+            """, evidence, StringComparison.Ordinal);
+        Assert.Contains("""
+            "tags":[1,"two"]
+            """, evidence, StringComparison.Ordinal);
+        // Derived fields are not in the record: those events are written from their decoded fields.
+        Assert.Contains("""
+            "outcome":"failure"
+            """, Normalize(SshdWithDerivedFields).Event.ToJson(), StringComparison.Ordinal);
+    }
+
+    private const string FlatWithEscapes =
+        """{"@timestamp":"2026-11-02T07:00:01Z","EventID":4688,"Channel":"Security","NewProcessName":"C:\\Windows\\cmd.exe","Note":"caf\u00e9","Ok":true,"Gone":null,"tags":[1,"two"]}""";
+
+    private const string SshdWithDerivedFields =
+        """{"@timestamp":"2026-11-02T07:00:00Z","host":"web01","program":"sshd","message":"Failed password for root from 203.0.113.7 port 1 ssh2"}""";
+
     [Fact]
     public void A_flat_Windows_event_keeps_its_field_names_and_takes_host_and_time()
     {

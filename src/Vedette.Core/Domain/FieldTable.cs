@@ -28,16 +28,14 @@ public sealed class FieldTable
     /// </summary>
     private readonly ulong _nameLengths;
 
-    internal FieldTable(byte[] json, Slot[] slots, int count, bool namesInterned)
+    /// <param name="nameLengths">Bit (length mod 64) set for each slot's name length: the reader gathers it as it adds names.</param>
+    internal FieldTable(byte[] json, Slot[] slots, int count, bool namesInterned, ulong nameLengths)
     {
         _json = json;
         _slots = slots;
         _count = count;
         _namesInterned = namesInterned;
-        for (var i = 0; i < count; i++)
-        {
-            _nameLengths |= 1UL << slots[i].Name.Length;
-        }
+        _nameLengths = nameLengths;
     }
 
     public int Count => _count + (_derived?.Count ?? 0);
@@ -97,7 +95,8 @@ public sealed class FieldTable
     /// Finds a field for a literal search (or the timestamp reader). A string not yet decoded whose only escapes
     /// are <c>\\</c> and <c>\"</c> comes back as written (<paramref name="written"/>, quotes stripped): a search for
     /// literals spelled the same way reads it without decoding, and most values it reads are never decoded at all.
-    /// Anything else comes back as its value, and so do strings shorter than <paramref name="minWritten"/> bytes.
+    /// So does a number, whose token is its text. Anything else comes back as its value, and so do values shorter
+    /// than <paramref name="minWritten"/> bytes.
     /// </summary>
     internal bool TryGetForSearch(string name, int minWritten, out FieldValue value, out ReadOnlySpan<byte> written)
     {
@@ -108,6 +107,13 @@ public sealed class FieldTable
             return TryGetDerived(name, out value);
         }
         ref readonly var slot = ref _slots[index];
+        if (slot.Type == JsonTokenType.Number && slot.Length >= minWritten && _decoded?[index] is null)
+        {
+            // A number's text is its token.
+            written = _json.AsSpan(slot.Start, slot.Length);
+            value = default;
+            return true;
+        }
         if (slot.Type == JsonTokenType.String && slot.Length - 2 >= minWritten && _decoded?[index] is null)
         {
             var body = _json.AsSpan(slot.Start + 1, slot.Length - 2);
@@ -183,6 +189,9 @@ public sealed class FieldTable
     }
 
     public bool Contains(string name) => TryGet(name, out _);
+
+    /// <summary>Whether the field is present, by a name as in <see cref="TryGet(string, bool, out FieldValue)"/>, without decoding it.</summary>
+    internal bool Has(string name, bool interned) => IndexOf(name, interned) >= 0 || TryGetDerived(name, out _);
 
     /// <summary>
     /// Writes the fields as one flat object with each value as the record wrote it, escapes and all, without

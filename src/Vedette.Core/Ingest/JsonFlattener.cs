@@ -23,6 +23,9 @@ public sealed class JsonFlattener
     private readonly List<(string? Parent, byte[] Leaf, string Name)> _lastAt = [];
     private readonly StringBuilder _path = new();
     private FieldTable.Slot[] _slots = new FieldTable.Slot[64];
+
+    /// <summary>The record's name lengths as a mask (see <see cref="FieldTable"/>), gathered as names are added.</summary>
+    private ulong _nameLengths;
     private readonly StopBits _stops = new();
     private readonly FlatNameCache _flatNames = new();
     private int _count;
@@ -41,6 +44,7 @@ public sealed class JsonFlattener
         _count = 0;
         _property = 0;
         _uninternedSeen = false;
+        _nameLengths = 0;
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -60,7 +64,7 @@ public sealed class JsonFlattener
         return Table(json);
     }
 
-    private FieldTable Table(ReadOnlySpan<byte> json) => new(json.ToArray(), _slots[.._count], _count, namesInterned: !_uninternedSeen);
+    private FieldTable Table(ReadOnlySpan<byte> json) => new(json.ToArray(), _slots[.._count], _count, namesInterned: !_uninternedSeen, _nameLengths);
 
     /// <summary>
     /// The common case, a flat object of scalars (OTRF, NXLog, most syslog-in-JSON), read without Utf8JsonReader:
@@ -75,6 +79,7 @@ public sealed class JsonFlattener
         _count = 0;
         _property = 0;
         _uninternedSeen = false;
+        _nameLengths = 0;
         var stops = _stops.Mark(json);
         var i = SkipWhitespace(json, 0);
         if (i >= json.Length || json[i] != '{')
@@ -198,6 +203,7 @@ public sealed class JsonFlattener
         _count = 0;
         _property = 0;
         _uninternedSeen = false;
+        _nameLengths = 0;
         return false;
     }
 
@@ -407,6 +413,7 @@ public sealed class JsonFlattener
             Array.Resize(ref _slots, _slots.Length * 2);
         }
         _slots[_count++] = slot;
+        _nameLengths |= 1UL << slot.Name.Length;
     }
 
     private string PropertyName(ref Utf8JsonReader reader, string? parent)

@@ -106,7 +106,7 @@ public sealed class RecordNormalizer
     // names: a reference comparison decides, without an ordinal pass over every field for each absent name.
     private static bool Find(FieldTable fields, string literal, out FieldValue value) => fields.TryGet(literal, interned: true, out value);
 
-    private static bool Has(FieldTable fields, string literal) => fields.TryGet(literal, interned: true, out _);
+    private static bool Has(FieldTable fields, string literal) => fields.Has(literal, interned: true);
 
     private static int InvalidUtf8Offset(ReadOnlySpan<byte> line)
     {

@@ -375,6 +375,11 @@ internal sealed class PlanScratch
 
     public List<int> Marked { get; } = [];
 
+    /// <summary>The last event's channel as written and its bucket in the plan (null: none), for the next event.</summary>
+    public ChannelMemo? LastChannel { get; set; }
+
+    internal sealed record ChannelMemo(EvaluationPlan Plan, byte[] Written, object? Bucket);
+
     public LiteralIndex Literals { get; } = new();
 
     private char[] _wide = new char[4096];

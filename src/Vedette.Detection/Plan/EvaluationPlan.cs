@@ -84,9 +84,9 @@ internal sealed class EvaluationPlan
     /// <summary>Adds every rule that matches the event to <paramref name="matches"/>.</summary>
     public void Match(Event e, List<CompiledRule> matches, PlanScratch scratch)
     {
-        if (_channel.TryGet(e, out var channel) && channel.Text is { } channelName && _byChannel.TryGetValue(channelName, out var bucket))
+        if (ChannelOf(e, scratch) is { } bucket)
         {
-            if (_eventId.TryGet(e, out var eventId) && eventId.Text is { } id && bucket.ByEventId.TryGetValue(id, out var byId))
+            if (bucket.ByEventId(e, _eventId) is { } byId)
             {
                 byId.Evaluate(e, matches, scratch);
             }
@@ -100,9 +100,35 @@ internal sealed class EvaluationPlan
     }
 
     /// <summary>How many rule variants are indexed, and how many of them a prefilter gate guards (for `vedette rules` and the docs).</summary>
+    /// <summary>
+    /// The event's channel bucket. Consecutive events mostly share a channel: when the channel as written is the
+    /// previous event's, its bucket is reused without decoding the name and hashing it case-insensitively.
+    /// </summary>
+    private ChannelBucket? ChannelOf(Event e, PlanScratch scratch)
+    {
+        if (!_channel.TryGetForSearch(e, minWritten: 1, out var channel, out var written))
+        {
+            return null;
+        }
+        if (!written.IsEmpty && scratch.LastChannel is { } last && ReferenceEquals(last.Plan, this) && written.SequenceEqual(last.Written))
+        {
+            return (ChannelBucket?)last.Bucket;
+        }
+        if (!written.IsEmpty)
+        {
+            _channel.TryGet(e, out channel);
+        }
+        var bucket = channel.Text is { } name ? _byChannel.GetValueOrDefault(name) : null;
+        if (!written.IsEmpty)
+        {
+            scratch.LastChannel = new PlanScratch.ChannelMemo(this, written.ToArray(), bucket);
+        }
+        return bucket;
+    }
+
     public (int Variants, int Gated) Coverage()
     {
-        var groups = _byChannel.Values.SelectMany(b => b.ByEventId.Values.Append(b.Any)).Concat(_bySource.Values).Append(_unindexed).ToList();
+        var groups = _byChannel.Values.SelectMany(b => b.ByEventIdText.Values.Append(b.Any)).Concat(_bySource.Values).Append(_unindexed).ToList();
         return (groups.Sum(g => g.Count), groups.Sum(g => g.Gated));
     }
 
@@ -112,5 +138,45 @@ internal sealed class EvaluationPlan
         return rest.Count == 0 ? null : LogSourceMap.Compile(rest, fields);
     }
 
-    private sealed record ChannelBucket(Dictionary<string, CandidateGroup> ByEventId, CandidateGroup Any);
+    private sealed class ChannelBucket(Dictionary<string, CandidateGroup> byEventId, CandidateGroup any)
+    {
+        /// <summary>The same groups by number, when every event id is a plain number (as Windows' are).</summary>
+        private readonly Dictionary<int, CandidateGroup>? _byNumber = byEventId.Keys.All(IsPlainNumber)
+            ? byEventId.ToDictionary(p => int.Parse(p.Key, System.Globalization.CultureInfo.InvariantCulture), p => p.Value)
+            : null;
+
+        public Dictionary<string, CandidateGroup> ByEventIdText { get; } = byEventId;
+
+        public CandidateGroup Any { get; } = any;
+
+        /// <summary>The group for the event's id: read from the record as a number where it can be, without making a string.</summary>
+        public CandidateGroup? ByEventId(Event e, FieldRef eventId)
+        {
+            if (!eventId.TryGetForSearch(e, minWritten: 1, out var value, out var written))
+            {
+                return null;
+            }
+            if (!written.IsEmpty && _byNumber is not null && IsPlainNumber(written))
+            {
+                var number = 0;
+                foreach (var digit in written)
+                {
+                    number = (number * 10) + (digit - '0');
+                }
+                return _byNumber.GetValueOrDefault(number);
+            }
+            if (!written.IsEmpty)
+            {
+                eventId.TryGet(e, out value);
+            }
+            return value.Text is { } id ? ByEventIdText.GetValueOrDefault(id) : null;
+        }
+
+        /// <summary>Digits without a leading zero (or "0"): the spelling whose number and text match one to one.</summary>
+        private static bool IsPlainNumber(string text) =>
+            text.Length is > 0 and <= 9 && text.All(char.IsAsciiDigit) && (text[0] != '0' || text.Length == 1);
+
+        private static bool IsPlainNumber(ReadOnlySpan<byte> text) =>
+            text.Length is > 0 and <= 9 && !text.ContainsAnyExceptInRange((byte)'0', (byte)'9') && (text[0] != '0' || text.Length == 1);
+    }
 }

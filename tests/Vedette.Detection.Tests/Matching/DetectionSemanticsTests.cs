@@ -116,4 +116,47 @@ public sealed class DetectionSemanticsTests
         detector.Detect(Events.Json("""{"host":"web01","program":"sshd","message":"Failed password for root from 203.0.113.9 port 1 ssh2"}"""), output);
         Assert.Single(output.Alerts);
     }
+
+    /// <summary>
+    /// The plan finds an event's bucket from its channel and event id as the record wrote them: a channel the
+    /// previous event had reuses its bucket, any other is looked up ignoring case; an event id matches as text,
+    /// whether the record wrote it as a number or a string, and a spelling with a leading zero is another text.
+    /// The log source's channel and event id (Security 4688 for process creation) are the bucket's alone to check.
+    /// </summary>
+    [Fact]
+    public void Channel_and_event_id_find_the_rules_however_the_record_spells_them()
+    {
+        const string Yaml = """
+            title: Security process creation
+            id: 00000000-0000-4000-8000-000000000003
+            logsource:
+              product: windows
+              category: process_creation
+            detection:
+              sel:
+                Image|endswith: '\cmd.exe'
+              condition: sel
+            level: low
+            """;
+        var detector = new SigmaDetector(RuleSet.FromYaml(Yaml, Mappings), new FakeTimeProvider(Events.T0));
+        bool Fires(string json)
+        {
+            var output = new DetectionOutput();
+            detector.Detect(Events.Json(json), output);
+            return output.Alerts.Count == 1;
+        }
+        var events = new (string Json, bool Fires)[]
+        {
+            ("""{"Channel":"Security","EventID":4688,"NewProcessName":"C:\\x\\cmd.exe"}""", true),
+            ("""{"Channel":"Security","EventID":4688,"NewProcessName":"C:\\x\\cmd.exe"}""", true),
+            ("""{"Channel":"Security","EventID":"4688","NewProcessName":"C:\\x\\cmd.exe"}""", true),
+            ("""{"Channel":"Security","EventID":"04688","NewProcessName":"C:\\x\\cmd.exe"}""", false),
+            ("""{"Channel":"Security","EventID":4689,"NewProcessName":"C:\\x\\cmd.exe"}""", false),
+            ("""{"Channel":"System","EventID":4688,"NewProcessName":"C:\\x\\cmd.exe"}""", false),
+            ("""{"Channel":"SECURITY","EventID":4688,"NewProcessName":"C:\\x\\cmd.exe"}""", true),
+            ("""{"Channel":"System","EventID":4688,"NewProcessName":"C:\\x\\cmd.exe"}""", false),
+            ("""{"Channel":"Security","EventID":4688,"NewProcessName":"C:\\x\\cmd.exe"}""", true),
+        };
+        Assert.Equal(events.Select(e => e.Fires), events.Select(e => Fires(e.Json)));
+    }
 }

@@ -26,7 +26,33 @@ internal sealed class StopBits
         }
         ref var start = ref MemoryMarshal.GetReference(json);
         var i = 0;
-        if (Vector128.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated)
+        {
+            // One 64-byte vector per word of the bitmap.
+            var quote = Vector512.Create((byte)'"');
+            var backslash = Vector512.Create((byte)'\\');
+            var control = Vector512.Create((byte)0x20);
+            for (; i + 64 <= json.Length; i += 64)
+            {
+                var v = Vector512.LoadUnsafe(ref start, (nuint)i);
+                _words[i >> 6] = (Vector512.Equals(v, quote) | Vector512.Equals(v, backslash) | Vector512.LessThan(v, control)).ExtractMostSignificantBits();
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            var quote = Vector256.Create((byte)'"');
+            var backslash = Vector256.Create((byte)'\\');
+            var control = Vector256.Create((byte)0x20);
+            for (; i + 64 <= json.Length; i += 64)
+            {
+                var low = Vector256.LoadUnsafe(ref start, (nuint)i);
+                var high = Vector256.LoadUnsafe(ref start, (nuint)(i + 32));
+                var lowHits = Vector256.Equals(low, quote) | Vector256.Equals(low, backslash) | Vector256.LessThan(low, control);
+                var highHits = Vector256.Equals(high, quote) | Vector256.Equals(high, backslash) | Vector256.LessThan(high, control);
+                _words[i >> 6] = lowHits.ExtractMostSignificantBits() | ((ulong)highHits.ExtractMostSignificantBits() << 32);
+            }
+        }
+        else if (Vector128.IsHardwareAccelerated)
         {
             var quote = Vector128.Create((byte)'"');
             var backslash = Vector128.Create((byte)'\\');

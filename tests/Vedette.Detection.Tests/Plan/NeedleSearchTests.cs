@@ -86,4 +86,23 @@ public sealed class NeedleSearchTests
         }
         Assert.True(matches >= 100, $"only {matches} literal occurrences: the test exercises too little");
     }
+
+    /// <summary>Widening for the vectorised search gives each byte its Latin-1 character, ASCII or not, wherever the first non-ASCII byte falls.</summary>
+    [Fact]
+    public void Widening_gives_each_byte_its_latin1_character()
+    {
+        var random = new Random(3);
+        var scratch = new PlanScratch();
+        for (var round = 0; round < 200; round++)
+        {
+            var bytes = new byte[random.Next(0, 300)];
+            random.NextBytes(bytes);
+            for (var i = 0; i < bytes.Length; i++)
+            {
+                // Mostly ASCII, as records are, with a non-ASCII byte now and then.
+                bytes[i] = random.Next(20) == 0 ? bytes[i] : (byte)(bytes[i] & 0x7F);
+            }
+            Assert.Equal(System.Text.Encoding.Latin1.GetString(bytes), scratch.Widen(bytes).ToString());
+        }
+    }
 }

@@ -7,33 +7,31 @@ namespace Vedette.Ingest;
 /// Field names already decoded, found by their UTF-8 bytes without a loop over them: a name is fingerprinted by
 /// its length and its first and last eight bytes, read as two words, which for names of up to sixteen bytes (most
 /// of them) is the whole name; longer ones are compared in full. Direct-mapped and bounded: a collision replaces the
-/// older name, which costs one decode when it comes back, so endless distinct names cannot grow it.
+/// older name, which costs one decode when it comes back, so endless distinct names cannot grow it. Each name also
+/// remembers the name that followed it last (<see cref="FlatName.Next"/>): records of one kind write their names in
+/// the same order, so the reader can check the predicted name's bytes in place before fingerprinting anything.
 /// </summary>
 internal sealed class FlatNameCache
 {
     private const int Size = 1024;
 
-    private readonly Entry[] _entries = new Entry[Size];
+    private readonly FlatName?[] _entries = new FlatName?[Size];
 
     /// <summary>The name whose bytes are json[start..(start + length)], if cached.</summary>
-    public bool TryGet(ReadOnlySpan<byte> json, int start, int length, out string name)
+    public FlatName? Find(ReadOnlySpan<byte> json, int start, int length)
     {
         var (head, tail) = Fingerprint(json, start, length);
-        ref var entry = ref _entries[Bucket(head, tail, length)];
-        if (entry.Name is not null && entry.Head == head && entry.Tail == tail && entry.Length == length
-            && (length <= 16 || json.Slice(start, length).SequenceEqual(entry.Bytes)))
-        {
-            name = entry.Name;
-            return true;
-        }
-        name = "";
-        return false;
+        var entry = _entries[Bucket(head, tail, length)];
+        return entry is not null && entry.Head == head && entry.Tail == tail && entry.Utf8.Length == length
+            && (length <= 16 || json.Slice(start, length).SequenceEqual(entry.Utf8))
+            ? entry
+            : null;
     }
 
-    public void Add(ReadOnlySpan<byte> json, int start, int length, string name)
+    public FlatName Add(ReadOnlySpan<byte> json, int start, int length, string name)
     {
         var (head, tail) = Fingerprint(json, start, length);
-        _entries[Bucket(head, tail, length)] = new Entry(head, tail, length, length > 16 ? json.Slice(start, length).ToArray() : null, name);
+        return _entries[Bucket(head, tail, length)] = new FlatName(name, json.Slice(start, length).ToArray(), head, tail);
     }
 
     private static int Bucket(ulong head, ulong tail, int length) =>
@@ -54,6 +52,23 @@ internal sealed class FlatNameCache
         }
         return (head, 0);
     }
+}
 
-    private readonly record struct Entry(ulong Head, ulong Tail, int Length, byte[]? Bytes, string? Name);
+/// <summary>A cached field name: the interned string, its bytes as records write them (unescaped), and its successor.</summary>
+internal sealed class FlatName(string name, byte[] utf8, ulong head, ulong tail)
+{
+    public string Name { get; } = name;
+
+    public byte[] Utf8 { get; } = utf8;
+
+    public ulong Head { get; } = head;
+
+    public ulong Tail { get; } = tail;
+
+    /// <summary>The name that followed this one in the last record read, the guess for the next.</summary>
+    public FlatName? Next { get; set; }
+
+    /// <summary>Whether json[start..] is this name and its closing quote.</summary>
+    public bool IsAt(ReadOnlySpan<byte> json, int start) =>
+        start + Utf8.Length < json.Length && json[start + Utf8.Length] == '"' && json.Slice(start, Utf8.Length).SequenceEqual(Utf8);
 }

@@ -28,6 +28,9 @@ public sealed class JsonFlattener
     private ulong _nameLengths;
     private readonly StopBits _stops = new();
     private readonly FlatNameCache _flatNames = new();
+
+    /// <summary>The first name of the last flat record read: the guess for the next record's first.</summary>
+    private FlatName? _firstName;
     private int _count;
     private int _property;
     private bool _uninternedSeen;
@@ -91,16 +94,40 @@ public sealed class JsonFlattener
         {
             return SkipWhitespace(json, i + 1) == json.Length;
         }
+        FlatName? previous = null;
+        var first = true;
         while (true)
         {
-            if (i >= json.Length || json[i] != '"' || !TryScanString(json, i, stops, out var keyEnd, out var keyEscapes) || keyEscapes != FieldTable.Escapes.None)
+            if (i >= json.Length || json[i] != '"')
             {
                 return Reset();
             }
-            if (keyEnd - i - 2 > 256 || !TryFlatName(json, i + 1, keyEnd - i - 2, out var name))
+            string name;
+            int keyEnd;
+            FlatName? current;
+            if ((first ? _firstName : previous?.Next) is { } predicted && predicted.IsAt(json, i + 1))
+            {
+                // The name that followed the previous one last time, checked in place: a cached name has no
+                // escapes, so equal bytes and a closing quote are the whole key.
+                current = predicted;
+                name = predicted.Name;
+                keyEnd = i + predicted.Utf8.Length + 2;
+            }
+            else if (!TryScanString(json, i, stops, out keyEnd, out var keyEscapes) || keyEscapes != FieldTable.Escapes.None
+                || keyEnd - i - 2 > 256 || !TryFlatName(json, i + 1, keyEnd - i - 2, out name, out current))
             {
                 return Reset();
             }
+            if (first)
+            {
+                _firstName = current;
+                first = false;
+            }
+            else if (previous is not null && current is not null)
+            {
+                previous.Next = current;
+            }
+            previous = current;
             i = SkipWhitespace(json, keyEnd);
             if (i >= json.Length || json[i] != ':')
             {
@@ -330,11 +357,13 @@ public sealed class JsonFlattener
     }
 
     /// <summary>A top-level name (unescaped, at most 256 bytes) at json[start..(start + length)].</summary>
-    private bool TryFlatName(ReadOnlySpan<byte> json, int start, int length, out string name)
+    /// <param name="cached">The cache's entry for the name; null when past the interning bound it is not cached.</param>
+    private bool TryFlatName(ReadOnlySpan<byte> json, int start, int length, out string name, out FlatName? cached)
     {
-        // OTRF's records are hash-ordered, so names do not repeat by position as they do for the reader's path.
-        if (_flatNames.TryGet(json, start, length, out name))
+        cached = _flatNames.Find(json, start, length);
+        if (cached is not null)
         {
+            name = cached.Name;
             return true;
         }
         var key = json.Slice(start, length);
@@ -348,7 +377,7 @@ public sealed class JsonFlattener
         // Past the interning bound a cached name would hide that this record's names are not all interned.
         if (_names.ContainsKey(name))
         {
-            _flatNames.Add(json, start, length, name);
+            cached = _flatNames.Add(json, start, length, name);
         }
         return true;
     }

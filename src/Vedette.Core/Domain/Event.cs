@@ -126,18 +126,18 @@ public sealed class Event
         _table is not null ? _table.TryGet(name, out value) : _fields!.TryGetValue(name, out value);
 
     /// <summary>Lookup by a name known to be interned (see <see cref="FieldTable"/>): the detection hot path.</summary>
-    internal bool TryGetInterned(string name, out FieldValue value) =>
-        _table is not null ? _table.TryGet(name, interned: true, out value) : _fields!.TryGetValue(name, out value);
+    internal bool TryGetInterned(string name, ref int hint, out FieldValue value) =>
+        _table is not null ? _table.TryGet(name, interned: true, ref hint, out value) : _fields!.TryGetValue(name, out value);
 
     /// <summary>
     /// Lookup for a literal search by an interned name: a string as written when the table can hand it over
     /// undecoded (see <see cref="FieldTable.TryGetForSearch"/>), otherwise the value.
     /// </summary>
-    internal bool TryGetForSearch(string name, int minWritten, out FieldValue value, out ReadOnlySpan<byte> written)
+    internal bool TryGetForSearch(string name, int minWritten, scoped ref int hint, out FieldValue value, out ReadOnlySpan<byte> written)
     {
         if (_table is not null)
         {
-            return _table.TryGetForSearch(name, minWritten, out value, out written);
+            return _table.TryGetForSearch(name, minWritten, ref hint, out value, out written);
         }
         written = default;
         return _fields!.TryGetValue(name, out value);

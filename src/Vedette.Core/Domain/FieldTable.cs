@@ -82,7 +82,18 @@ public sealed class FieldTable
     /// </summary>
     internal bool TryGet(string name, bool interned, out FieldValue value)
     {
-        var index = IndexOf(name, interned);
+        var hint = -1;
+        return TryGet(name, interned, ref hint, out value);
+    }
+
+    /// <summary>
+    /// As above, starting at the slot where the name was found last time (<paramref name="hint"/>, updated):
+    /// records of one kind put their fields in one order, so a caller that asks for the same name of every record
+    /// usually finds it there without a pass over the names. The hint is only a guess and may be shared.
+    /// </summary>
+    internal bool TryGet(string name, bool interned, ref int hint, out FieldValue value)
+    {
+        var index = IndexOf(name, interned, ref hint);
         if (index >= 0)
         {
             value = ValueAt(index);
@@ -100,8 +111,15 @@ public sealed class FieldTable
     /// </summary>
     internal bool TryGetForSearch(string name, int minWritten, out FieldValue value, out ReadOnlySpan<byte> written)
     {
+        var hint = -1;
+        return TryGetForSearch(name, minWritten, ref hint, out value, out written);
+    }
+
+    /// <summary>As above, starting at the slot <paramref name="hint"/> (see <see cref="TryGet(string, bool, ref int, out FieldValue)"/>).</summary>
+    internal bool TryGetForSearch(string name, int minWritten, scoped ref int hint, out FieldValue value, out ReadOnlySpan<byte> written)
+    {
         written = default;
-        var index = IndexOf(name, interned: true);
+        var index = IndexOf(name, interned: true, ref hint);
         if (index < 0)
         {
             return TryGetDerived(name, out value);
@@ -143,17 +161,23 @@ public sealed class FieldTable
         return true;
     }
 
-    private int IndexOf(string name, bool interned)
+    private int IndexOf(string name, bool interned, ref int hint)
     {
         if ((_nameLengths & (1UL << name.Length)) == 0)
         {
             return -1;
         }
         var slots = _slots;
+        var guess = hint;
+        if ((uint)guess < (uint)_count && ReferenceEquals(slots[guess].Name, name))
+        {
+            return guess;
+        }
         for (var i = 0; i < _count; i++)
         {
             if (ReferenceEquals(slots[i].Name, name))
             {
+                hint = i;
                 return i;
             }
         }
@@ -191,7 +215,11 @@ public sealed class FieldTable
     public bool Contains(string name) => TryGet(name, out _);
 
     /// <summary>Whether the field is present, by a name as in <see cref="TryGet(string, bool, out FieldValue)"/>, without decoding it.</summary>
-    internal bool Has(string name, bool interned) => IndexOf(name, interned) >= 0 || TryGetDerived(name, out _);
+    internal bool Has(string name, bool interned)
+    {
+        var hint = -1;
+        return IndexOf(name, interned, ref hint) >= 0 || TryGetDerived(name, out _);
+    }
 
     /// <summary>
     /// Writes the fields as one flat object with each value as the record wrote it, escapes and all, without

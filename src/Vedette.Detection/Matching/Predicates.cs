@@ -195,6 +195,9 @@ internal sealed class FieldRef(string name, string[] candidates, int cost = 1)
     /// <summary>The field names tried in order, interned (the event lookup compares references); empty for "$source".</summary>
     public string[] Candidates { get; } = [.. candidates.Select(string.Intern)];
 
+    /// <summary>Per candidate, the slot it was found in last (see <see cref="FieldTable"/>): a guess, racy by design.</summary>
+    private readonly int[] _hints = [.. candidates.Select(_ => -1)];
+
     public bool TryGet(Event e, out FieldValue value)
     {
         var names = Candidates;
@@ -203,9 +206,9 @@ internal sealed class FieldRef(string name, string[] candidates, int cost = 1)
             value = FieldValue.String(e.Source);
             return true;
         }
-        foreach (var candidate in names)
+        for (var i = 0; i < names.Length; i++)
         {
-            if (e.TryGetInterned(candidate, out value))
+            if (e.TryGetInterned(names[i], ref _hints[i], out value))
             {
                 return true;
             }
@@ -222,9 +225,9 @@ internal sealed class FieldRef(string name, string[] candidates, int cost = 1)
         {
             return TryGet(e, out value);
         }
-        foreach (var candidate in Candidates)
+        for (var i = 0; i < Candidates.Length; i++)
         {
-            if (e.TryGetForSearch(candidate, minWritten, out value, out written))
+            if (e.TryGetForSearch(Candidates[i], minWritten, ref _hints[i], out value, out written))
             {
                 return true;
             }

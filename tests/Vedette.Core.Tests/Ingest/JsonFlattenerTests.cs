@@ -292,4 +292,27 @@ public sealed class JsonFlattenerTests
             AssertSameBothWays(Encoding.UTF8.GetBytes(json), flat, reader);
         }
     }
+
+    /// <summary>A look-up starts where the name was last found; wherever the name sits now, or if it is gone, the answer is the table's.</summary>
+    [Fact]
+    public void A_lookup_hint_from_another_record_never_changes_the_answer()
+    {
+        var flattener = new JsonFlattener();
+        var name = string.Intern("Image");
+        var hint = -1;
+        foreach (var (json, expected) in new[]
+        {
+            ("""{"a":1,"Image":"first"}""", "first"),
+            ("""{"Image":"second","a":1}""", "second"),
+            ("""{"b":2,"a":1}""", null),
+            ("""{"a":1,"b":2,"Image":"third"}""", "third"),
+            ("""{"a":1,"b":2,"Image":"fourth"}""", "fourth"),
+        })
+        {
+            var table = flattener.Read(Encoding.UTF8.GetBytes(json));
+            var found = table.TryGet(name, interned: true, ref hint, out var value);
+            Assert.Equal(expected, found ? value.Text : null);
+        }
+        Assert.Equal(2, hint);
+    }
 }

@@ -77,13 +77,35 @@ public sealed class JsonFlattener
     /// UTF-8 inside strings is not checked here, as the reader does not check it either (the normalizer validates
     /// each record once).
     /// </summary>
-    internal bool TryReadFlat(ReadOnlySpan<byte> json)
+    internal bool TryReadFlat(ReadOnlySpan<byte> json) => TryReadFlat(json, _stops.Mark(json));
+
+    /// <summary>
+    /// Reads a record that must be valid UTF-8, checking it on the way: the scanner's pass over the bytes shows
+    /// whether they are all ASCII, which needs no further check (most records); others get the full validation.
+    /// </summary>
+    /// <exception cref="FormatException">Invalid UTF-8, with the offset of the first bad byte, before any JSON error.</exception>
+    internal FieldTable ReadValidUtf8(ReadOnlySpan<byte> json)
+    {
+        var stops = _stops.Mark(json);
+        if (!stops.AllAscii && !System.Text.Unicode.Utf8.IsValid(json))
+        {
+            throw new FormatException($"invalid UTF-8 at byte {InvalidUtf8Offset(json)}");
+        }
+        return TryReadFlat(json, stops) ? Table(json) : ReadWithReader(json);
+    }
+
+    private static int InvalidUtf8Offset(ReadOnlySpan<byte> line)
+    {
+        var status = System.Text.Unicode.Utf8.ToUtf16(line, new char[line.Length], out var read, out _, replaceInvalidSequences: false);
+        return status == OperationStatus.Done ? line.Length : read;
+    }
+
+    private bool TryReadFlat(ReadOnlySpan<byte> json, StopBits stops)
     {
         _count = 0;
         _property = 0;
         _uninternedSeen = false;
         _nameLengths = 0;
-        var stops = _stops.Mark(json);
         var i = SkipWhitespace(json, 0);
         if (i >= json.Length || json[i] != '{')
         {

@@ -1,4 +1,3 @@
-using System.Text.Unicode;
 using Vedette.Domain;
 
 namespace Vedette.Ingest;
@@ -22,12 +21,9 @@ public sealed class RecordNormalizer
     public NormalizedRecord Normalize(ReadOnlySpan<byte> line, RecordRef reference)
     {
         // The JSON reader does not check UTF-8 inside strings it does not decode, and values are decoded lazily:
-        // one vectorised pass here is what guarantees that no invalid byte reaches a rule or the store.
-        if (!Utf8.IsValid(line))
-        {
-            throw new FormatException($"invalid UTF-8 at byte {InvalidUtf8Offset(line)}");
-        }
-        var fields = _flattener.Read(line);
+        // the flattener's check (its scanner's pass, or a full validation for records beyond ASCII) is what
+        // guarantees that no invalid byte reaches a rule or the store.
+        var fields = _flattener.ReadValidUtf8(line);
         var timestamp = FindTimestamp(fields);
 
         if (Find(fields, "event_type", out var eventType) && (Has(fields, "flow_id") || Has(fields, "alert.signature_id")))
@@ -107,12 +103,6 @@ public sealed class RecordNormalizer
     private static bool Find(FieldTable fields, string literal, out FieldValue value) => fields.TryGet(literal, interned: true, out value);
 
     private static bool Has(FieldTable fields, string literal) => fields.Has(literal, interned: true);
-
-    private static int InvalidUtf8Offset(ReadOnlySpan<byte> line)
-    {
-        var status = System.Text.Unicode.Utf8.ToUtf16(line, new char[line.Length], out var read, out _, replaceInvalidSequences: false);
-        return status == System.Buffers.OperationStatus.Done ? line.Length : read;
-    }
 
     internal static string Shorten(string text) => text.Length <= 60 ? text : string.Concat(text.AsSpan(0, 57), "...");
 }

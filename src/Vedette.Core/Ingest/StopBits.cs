@@ -16,6 +16,9 @@ internal sealed class StopBits
     private ulong[] _words = new ulong[64];
     private int _count;
 
+    /// <summary>Whether every byte of the record last marked is ASCII (so it is valid UTF-8 without a further pass).</summary>
+    public bool AllAscii { get; private set; }
+
     /// <summary>Marks <paramref name="json"/>; the instance is reused, so only the last record marked is valid.</summary>
     public StopBits Mark(ReadOnlySpan<byte> json)
     {
@@ -26,48 +29,58 @@ internal sealed class StopBits
         }
         ref var start = ref MemoryMarshal.GetReference(json);
         var i = 0;
+        var high = false;
         if (Vector512.IsHardwareAccelerated)
         {
             // One 64-byte vector per word of the bitmap.
             var quote = Vector512.Create((byte)'"');
             var backslash = Vector512.Create((byte)'\\');
             var control = Vector512.Create((byte)0x20);
+            var seen = Vector512<byte>.Zero;
             for (; i + 64 <= json.Length; i += 64)
             {
                 var v = Vector512.LoadUnsafe(ref start, (nuint)i);
+                seen |= v;
                 _words[i >> 6] = (Vector512.Equals(v, quote) | Vector512.Equals(v, backslash) | Vector512.LessThan(v, control)).ExtractMostSignificantBits();
             }
+            high = seen.ExtractMostSignificantBits() != 0;
         }
         else if (Vector256.IsHardwareAccelerated)
         {
             var quote = Vector256.Create((byte)'"');
             var backslash = Vector256.Create((byte)'\\');
             var control = Vector256.Create((byte)0x20);
+            var seen = Vector256<byte>.Zero;
             for (; i + 64 <= json.Length; i += 64)
             {
                 var low = Vector256.LoadUnsafe(ref start, (nuint)i);
-                var high = Vector256.LoadUnsafe(ref start, (nuint)(i + 32));
+                var upper = Vector256.LoadUnsafe(ref start, (nuint)(i + 32));
+                seen |= low | upper;
                 var lowHits = Vector256.Equals(low, quote) | Vector256.Equals(low, backslash) | Vector256.LessThan(low, control);
-                var highHits = Vector256.Equals(high, quote) | Vector256.Equals(high, backslash) | Vector256.LessThan(high, control);
-                _words[i >> 6] = lowHits.ExtractMostSignificantBits() | ((ulong)highHits.ExtractMostSignificantBits() << 32);
+                var upperHits = Vector256.Equals(upper, quote) | Vector256.Equals(upper, backslash) | Vector256.LessThan(upper, control);
+                _words[i >> 6] = lowHits.ExtractMostSignificantBits() | ((ulong)upperHits.ExtractMostSignificantBits() << 32);
             }
+            high = seen.ExtractMostSignificantBits() != 0;
         }
         else if (Vector128.IsHardwareAccelerated)
         {
             var quote = Vector128.Create((byte)'"');
             var backslash = Vector128.Create((byte)'\\');
             var control = Vector128.Create((byte)0x20);
+            var seen = Vector128<byte>.Zero;
             for (; i + 64 <= json.Length; i += 64)
             {
                 ulong word = 0;
                 for (var part = 0; part < 4; part++)
                 {
                     var v = Vector128.LoadUnsafe(ref start, (nuint)(i + (part * 16)));
+                    seen |= v;
                     var hits = Vector128.Equals(v, quote) | Vector128.Equals(v, backslash) | Vector128.LessThan(v, control);
                     word |= (ulong)hits.ExtractMostSignificantBits() << (part * 16);
                 }
                 _words[i >> 6] = word;
             }
+            high = seen.ExtractMostSignificantBits() != 0;
         }
         for (; i < json.Length; i += 64)
         {
@@ -76,6 +89,7 @@ internal sealed class StopBits
             for (var k = i; k < end; k++)
             {
                 var b = Unsafe.Add(ref start, k);
+                high |= b >= 0x80;
                 if (b is (byte)'"' or (byte)'\\' or < 0x20)
                 {
                     word |= 1UL << (k - i);
@@ -83,6 +97,7 @@ internal sealed class StopBits
             }
             _words[i >> 6] = word;
         }
+        AllAscii = !high;
         return this;
     }
 

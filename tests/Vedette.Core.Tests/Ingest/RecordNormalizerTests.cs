@@ -185,6 +185,32 @@ public sealed class RecordNormalizerTests
         Assert.Contains("invalid UTF-8 at byte 6", error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The scanner's pass tells ASCII records apart, and anything beyond ASCII is validated in full: wherever a bad
+    /// byte falls (in a 64-byte block the vector pass covers, or in the tail after the last), and even in a record
+    /// that is otherwise malformed JSON, the UTF-8 error is the one reported; valid non-ASCII text is read.
+    /// </summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(63)]
+    [InlineData(64)]
+    [InlineData(130)]
+    public void A_bad_byte_anywhere_is_found_and_valid_text_beyond_ascii_is_read(int padding)
+    {
+        var normalizer = new RecordNormalizer(_time);
+        var prefix = "{\"p\":\"" + new string('x', padding) + "\",\"a\":\"";
+        // A long field after the bad byte puts it inside a full 64-byte block when the padding is short.
+        var suffix = "\",\"z\":\"" + new string('y', 200) + "\"}";
+        byte[] valid = [.. Encoding.UTF8.GetBytes(prefix + "café" + suffix)];
+        Assert.Equal("café", normalizer.Normalize(valid, new RecordRef("x", 1)).Event.GetText("a"));
+        byte[] invalid = [.. Encoding.UTF8.GetBytes(prefix), 0xC3, 0x28, .. Encoding.UTF8.GetBytes(suffix)];
+        var error = Assert.Throws<FormatException>(() => normalizer.Normalize(invalid, new RecordRef("x", 2)));
+        Assert.Contains($"invalid UTF-8 at byte {prefix.Length}", error.Message, StringComparison.Ordinal);
+        byte[] invalidAndMalformed = [.. Encoding.UTF8.GetBytes(prefix), 0xFF, .. "\"]"u8];
+        error = Assert.Throws<FormatException>(() => normalizer.Normalize(invalidAndMalformed, new RecordRef("x", 3)));
+        Assert.Contains($"invalid UTF-8 at byte {prefix.Length}", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(64, true)]
     [InlineData(65, false)]

@@ -74,8 +74,8 @@ public sealed class JsonFlattener
     /// the reader's per-token checks were the largest single cost of detection. Anything this scanner does not fully
     /// recognise — a nested object, an escaped or long name, any syntax error — returns false and the
     /// reader reads the record from the start, so what is accepted and every error message stay the reader's.
-    /// UTF-8 inside strings is not checked here, as the reader does not check it either (the normalizer validates
-    /// each record once).
+    /// UTF-8 inside strings is not checked here, as the reader does not check it either (<see cref="ReadValidUtf8"/>
+    /// checks each record once, for the normalizer).
     /// </summary>
     internal bool TryReadFlat(ReadOnlySpan<byte> json) => TryReadFlat(json, _stops.Mark(json));
 

@@ -6,14 +6,15 @@ using Vedette.Detection;
 using Vedette.Detection.Mappings;
 using Vedette.Domain;
 using Vedette.Ingest;
+using Vedette.Tests;
 
 namespace Vedette.Benchmarks;
 
 /// <summary>
-/// Sigma detection as <c>vedette bench detect</c> measures it, on a warm, cache-sized sample: the first 64 MiB of
-/// the OTRF recordings against SigmaHQ's Windows rules, next to a Utf8JsonReader token scan of the same records
-/// (the baseline). Quieter than the command's one pass over a gigabyte, so it suits comparing two builds; the
-/// command's figures, over data that does not fit in cache, are the ones the issue judges.
+/// Sigma detection as <c>vedette bench detect</c> measures it, on a warm sample: the first 64 MiB of the OTRF
+/// recordings (found as the tests find them, tests/Shared/SharedData.cs) against SigmaHQ's Windows rules, next to
+/// a Utf8JsonReader token scan of the same records (the baseline). Quieter than the command's one pass over a
+/// gigabyte, so it suits comparing two builds; the command's figures are the ones the issue judges.
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 7)]
@@ -26,9 +27,8 @@ public class DetectionBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var data = SharedData();
-        _input = BenchDetectInput.LoadAsync([Path.Combine(data, "winlogs", "otrf")], SampleBytes, CancellationToken.None).GetAwaiter().GetResult();
-        _rules = RuleSet.Load([Path.Combine(data, "sigma", "rules", "windows")], DetectionMappings.Load(Path.Combine(AppContext.BaseDirectory, "mappings")));
+        _input = BenchDetectInput.LoadAsync([SharedData.Path("winlogs", "otrf")], SampleBytes, CancellationToken.None).GetAwaiter().GetResult();
+        _rules = RuleSet.Load([SharedData.Path("sigma", "rules", "windows")], DetectionMappings.Load(Path.Combine(AppContext.BaseDirectory, "mappings")));
     }
 
     [Benchmark(Baseline = true, Description = "Utf8JsonReader token scan (the limit)")]
@@ -67,23 +67,5 @@ public class DetectionBenchmarks
             output.Clear();
         }
         return alerts;
-    }
-
-    /// <summary>The shared data folder: VEDETTE_SHARED_DATA, or shared/data beside a folder above this one.</summary>
-    private static string SharedData()
-    {
-        if (Environment.GetEnvironmentVariable("VEDETTE_SHARED_DATA") is { Length: > 0 } configured)
-        {
-            return configured;
-        }
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "data");
-            if (Directory.Exists(Path.Combine(candidate, "winlogs")))
-            {
-                return candidate;
-            }
-        }
-        throw new DirectoryNotFoundException("shared/data not found above the benchmark; set VEDETTE_SHARED_DATA");
     }
 }

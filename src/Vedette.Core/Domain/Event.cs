@@ -130,14 +130,14 @@ public sealed class Event
         _table is not null ? _table.TryGet(name, interned: true, ref hint, out value) : _fields!.TryGetValue(name, out value);
 
     /// <summary>
-    /// Lookup for a literal search by an interned name: a string as written when the table can hand it over
-    /// undecoded (see <see cref="FieldTable.TryGetForSearch"/>), otherwise the value.
+    /// Lookup by an interned name for a reader of the text as written: a string or number as written when the
+    /// table can hand it over undecoded (see <see cref="FieldTable.TryGetAsWritten"/>), otherwise the value.
     /// </summary>
-    internal bool TryGetForSearch(string name, int minWritten, scoped ref int hint, out FieldValue value, out ReadOnlySpan<byte> written)
+    internal bool TryGetAsWritten(string name, int minWritten, scoped ref int hint, out FieldValue value, out ReadOnlySpan<byte> written)
     {
         if (_table is not null)
         {
-            return _table.TryGetForSearch(name, minWritten, ref hint, out value, out written);
+            return _table.TryGetAsWritten(name, minWritten, ref hint, out value, out written);
         }
         written = default;
         return _fields!.TryGetValue(name, out value);

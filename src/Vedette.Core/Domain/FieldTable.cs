@@ -103,20 +103,21 @@ public sealed class FieldTable
     }
 
     /// <summary>
-    /// Finds a field for a literal search (or the timestamp reader). A string not yet decoded whose only escapes
+    /// Finds a field for a reader of its text as written (literal searches, the timestamp and event-id readers).
+    /// A string not yet decoded whose only escapes
     /// are <c>\\</c> and <c>\"</c> comes back as written (<paramref name="written"/>, quotes stripped): a search for
     /// literals spelled the same way reads it without decoding, and most values it reads are never decoded at all.
     /// So does a number, whose token is its text. Anything else comes back as its value, and so do values shorter
     /// than <paramref name="minWritten"/> bytes.
     /// </summary>
-    internal bool TryGetForSearch(string name, int minWritten, out FieldValue value, out ReadOnlySpan<byte> written)
+    internal bool TryGetAsWritten(string name, int minWritten, out FieldValue value, out ReadOnlySpan<byte> written)
     {
         var hint = -1;
-        return TryGetForSearch(name, minWritten, ref hint, out value, out written);
+        return TryGetAsWritten(name, minWritten, ref hint, out value, out written);
     }
 
     /// <summary>As above, starting at the slot <paramref name="hint"/> (see <see cref="TryGet(string, bool, ref int, out FieldValue)"/>).</summary>
-    internal bool TryGetForSearch(string name, int minWritten, scoped ref int hint, out FieldValue value, out ReadOnlySpan<byte> written)
+    internal bool TryGetAsWritten(string name, int minWritten, scoped ref int hint, out FieldValue value, out ReadOnlySpan<byte> written)
     {
         written = default;
         var index = IndexOf(name, interned: true, ref hint);
@@ -125,22 +126,19 @@ public sealed class FieldTable
             return TryGetDerived(name, out value);
         }
         ref readonly var slot = ref _slots[index];
-        if (slot.Type == JsonTokenType.Number && slot.Length >= minWritten && _decoded?[index] is null)
+        // A number's text is its token; a string's is the token inside its quotes, when its escapes allow.
+        var text = slot.Type switch
         {
-            // A number's text is its token.
-            written = _json.AsSpan(slot.Start, slot.Length);
+            JsonTokenType.Number => _json.AsSpan(slot.Start, slot.Length),
+            JsonTokenType.String => _json.AsSpan(slot.Start + 1, slot.Length - 2),
+            _ => default,
+        };
+        if (text.Length >= Math.Max(minWritten, 1) && _decoded?[index] is null
+            && (slot.Escapes is Escapes.None or Escapes.BackslashAndQuote || (slot.Escapes == Escapes.Unknown && OnlyBackslashAndQuoteEscapes(text))))
+        {
+            written = text;
             value = default;
             return true;
-        }
-        if (slot.Type == JsonTokenType.String && slot.Length - 2 >= minWritten && _decoded?[index] is null)
-        {
-            var body = _json.AsSpan(slot.Start + 1, slot.Length - 2);
-            if (slot.Escapes is Escapes.None or Escapes.BackslashAndQuote || (slot.Escapes == Escapes.Unknown && OnlyBackslashAndQuoteEscapes(body)))
-            {
-                written = body;
-                value = default;
-                return true;
-            }
         }
         value = ValueAt(index);
         return true;
@@ -403,8 +401,10 @@ public sealed class FieldTable
         return FieldValue.List([.. items]);
     }
 
-    /// <summary>Where one value sits: its full token (with quotes for strings) in the record's bytes.</summary>
-    /// <summary>Where a value sits in the record, and which escapes its string holds (as far as the reader of the record knows).</summary>
+    /// <summary>
+    /// Where one value sits: its full token (with quotes for strings) in the record's bytes, and which escapes a
+    /// string holds, as far as the reader of the record knows.
+    /// </summary>
     internal readonly record struct Slot(string Name, JsonTokenType Type, int Start, int Length, Escapes Escapes)
     {
         public bool Escaped => Escapes != Escapes.None;

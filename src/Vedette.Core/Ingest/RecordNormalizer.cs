@@ -69,7 +69,7 @@ public sealed class RecordNormalizer
     {
         foreach (var name in TimestampFields)
         {
-            if (!fields.TryGetForSearch(name, minWritten: 1, out var value, out var written))
+            if (!fields.TryGetAsWritten(name, minWritten: 1, out var value, out var written))
             {
                 continue;
             }

@@ -217,8 +217,8 @@ internal sealed class FieldRef(string name, string[] candidates, int cost = 1)
         return false;
     }
 
-    /// <summary>Like <see cref="TryGet"/>, but a long string may come back as written in the record (see <see cref="Event.TryGetForSearch"/>).</summary>
-    public bool TryGetForSearch(Event e, int minWritten, out FieldValue value, out ReadOnlySpan<byte> written)
+    /// <summary>Like <see cref="TryGet"/>, but a string or number may come back as written in the record (see <see cref="Event.TryGetAsWritten"/>).</summary>
+    public bool TryGetAsWritten(Event e, int minWritten, out FieldValue value, out ReadOnlySpan<byte> written)
     {
         written = default;
         if (Candidates.Length == 0)
@@ -227,7 +227,7 @@ internal sealed class FieldRef(string name, string[] candidates, int cost = 1)
         }
         for (var i = 0; i < Candidates.Length; i++)
         {
-            if (e.TryGetForSearch(Candidates[i], minWritten, ref _hints[i], out value, out written))
+            if (e.TryGetAsWritten(Candidates[i], minWritten, ref _hints[i], out value, out written))
             {
                 return true;
             }

@@ -121,7 +121,7 @@ internal sealed class CandidateGroup
             ReadOnlySpan<byte> written = default;
             var present = searched.Written is null
                 ? searched.Field!.TryGet(e, out value)
-                : searched.Field!.TryGetForSearch(e, minWritten: 1, out value, out written);
+                : searched.Field!.TryGetAsWritten(e, minWritten: 1, out value, out written);
             found.Clear();
             if (!written.IsEmpty)
             {

@@ -106,7 +106,7 @@ internal sealed class EvaluationPlan
     /// </summary>
     private ChannelBucket? ChannelOf(Event e, PlanScratch scratch)
     {
-        if (!_channel.TryGetForSearch(e, minWritten: 1, out var channel, out var written))
+        if (!_channel.TryGetAsWritten(e, minWritten: 1, out var channel, out var written))
         {
             return null;
         }
@@ -152,7 +152,7 @@ internal sealed class EvaluationPlan
         /// <summary>The group for the event's id: read from the record as a number where it can be, without making a string.</summary>
         public CandidateGroup? ByEventId(Event e, FieldRef eventId)
         {
-            if (!eventId.TryGetForSearch(e, minWritten: 1, out var value, out var written))
+            if (!eventId.TryGetAsWritten(e, minWritten: 1, out var value, out var written))
             {
                 return null;
             }

@@ -150,8 +150,7 @@ internal sealed class RareFragments
             var hash = Hash(a, b, c);
             if ((Unsafe.Add(ref bits, (int)(hash >> 6)) & (1UL << (int)hash)) != 0)
             {
-                var key = Key(
-                    (char)Fold(uint.CreateTruncating(text[i - 2])), (char)Fold(uint.CreateTruncating(text[i - 1])), (char)Fold(uint.CreateTruncating(text[i])));
+                var key = Key(FoldAt(text, i - 2), FoldAt(text, i - 1), FoldAt(text, i));
                 if (_byKey.TryGetValue(key, out var occurrences))
                 {
                     Verify(text, i - 2, occurrences, found);
@@ -182,7 +181,7 @@ internal sealed class RareFragments
     {
         for (var i = 0; i < folded.Length; i++)
         {
-            if (Fold(uint.CreateTruncating(text[i])) != folded[i])
+            if (FoldAt(text, i) != folded[i])
             {
                 return false;
             }
@@ -212,10 +211,11 @@ internal sealed class RareFragments
         return best;
     }
 
+    private static char FoldAt<T>(ReadOnlySpan<T> text, int at)
+        where T : unmanaged, IBinaryInteger<T> => (char)NeedleSearch.Fold(uint.CreateTruncating(text[at]));
+
     private static int Key(char a, char b, char c) => (a << 16) ^ (b << 8) ^ c;
 
-    /// <summary>ASCII lower-casing without a branch: mixed-case text would mispredict one every few characters.</summary>
-    private static uint Fold(uint c) => c | ((c - 'A' < 26u ? 1u : 0u) << 5);
 
     /// <summary>The filter's hash of three characters' codes: 16 bits.</summary>
     private static uint Hash(uint a, uint b, uint c) => (BitOperations.RotateLeft(a, 2) ^ BitOperations.RotateLeft(b, 1) ^ c) >> 16;

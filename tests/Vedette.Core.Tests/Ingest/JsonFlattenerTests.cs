@@ -176,7 +176,7 @@ public sealed class JsonFlattenerTests
     {
         var table = new JsonFlattener().Read("""{"Path":"C:\\Windows\\cmd.exe","Quote":"say \"hi\"","Tab":"a\tb","Slash":"a\/b","Plain":"abc","Id":4688,"Short":"ab"}"""u8);
         string Written(string name) =>
-            table.TryGetForSearch(string.Intern(name), minWritten: 3, out _, out var written) ? Encoding.UTF8.GetString(written) : "(absent)";
+            table.TryGetAsWritten(string.Intern(name), minWritten: 3, out _, out var written) ? Encoding.UTF8.GetString(written) : "(absent)";
         Assert.Equal(@"C:\\Windows\\cmd.exe", Written("Path"));
         Assert.Equal(@"say \""hi\""", Written("Quote"));
         Assert.Equal("abc", Written("Plain"));
@@ -184,19 +184,19 @@ public sealed class JsonFlattenerTests
         Assert.Equal("4688", Written("Id"));
         foreach (var (name, text) in new[] { ("Tab", "a\tb"), ("Slash", "a/b"), ("Short", "ab") })
         {
-            Assert.True(table.TryGetForSearch(string.Intern(name), minWritten: 3, out var value, out var written));
+            Assert.True(table.TryGetAsWritten(string.Intern(name), minWritten: 3, out var value, out var written));
             Assert.True(written.IsEmpty, name);
             Assert.Equal(text, value.Text);
         }
         // Through the reader (a nested record), which does not say which escapes a string holds.
         var nested = new JsonFlattener().Read("""{"Event":{"EventData":{"Path":"C:\\x\\y.exe","Tab":"a\tb"}}}"""u8);
-        Assert.True(nested.TryGetForSearch(string.Intern("Event.EventData.Path"), minWritten: 3, out _, out var nestedPath));
+        Assert.True(nested.TryGetAsWritten(string.Intern("Event.EventData.Path"), minWritten: 3, out _, out var nestedPath));
         Assert.Equal(@"C:\\x\\y.exe", Encoding.UTF8.GetString(nestedPath));
-        Assert.True(nested.TryGetForSearch(string.Intern("Event.EventData.Tab"), minWritten: 3, out var tab, out var nestedTab));
+        Assert.True(nested.TryGetAsWritten(string.Intern("Event.EventData.Tab"), minWritten: 3, out var tab, out var nestedTab));
         Assert.True(nestedTab.IsEmpty);
         Assert.Equal("a\tb", tab.Text);
         Assert.True(table.TryGet("Path", out _));
-        Assert.True(table.TryGetForSearch(string.Intern("Path"), minWritten: 3, out var decoded, out var after));
+        Assert.True(table.TryGetAsWritten(string.Intern("Path"), minWritten: 3, out var decoded, out var after));
         Assert.True(after.IsEmpty, "a decoded value is searched decoded");
         Assert.Equal(@"C:\Windows\cmd.exe", decoded.Text);
     }

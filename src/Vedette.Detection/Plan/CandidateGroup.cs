@@ -378,7 +378,7 @@ internal sealed class PlanScratch
     /// <summary>The last event's channel as written and its bucket in the plan (null: none), for the next event.</summary>
     public ChannelMemo? LastChannel { get; set; }
 
-    internal sealed record ChannelMemo(EvaluationPlan Plan, byte[] Written, object? Bucket);
+    internal sealed record ChannelMemo(EvaluationPlan Plan, byte[] Written, EvaluationPlan.ChannelBucket? Bucket);
 
     public LiteralIndex Literals { get; } = new();
 

@@ -99,7 +99,6 @@ internal sealed class EvaluationPlan
         _unindexed.Evaluate(e, matches, scratch);
     }
 
-    /// <summary>How many rule variants are indexed, and how many of them a prefilter gate guards (for `vedette rules` and the docs).</summary>
     /// <summary>
     /// The event's channel bucket. Consecutive events mostly share a channel: when the channel as written is the
     /// previous event's, its bucket is reused without decoding the name and hashing it case-insensitively.
@@ -112,7 +111,7 @@ internal sealed class EvaluationPlan
         }
         if (!written.IsEmpty && scratch.LastChannel is { } last && ReferenceEquals(last.Plan, this) && written.SequenceEqual(last.Written))
         {
-            return (ChannelBucket?)last.Bucket;
+            return last.Bucket;
         }
         if (!written.IsEmpty)
         {
@@ -126,6 +125,7 @@ internal sealed class EvaluationPlan
         return bucket;
     }
 
+    /// <summary>How many rule variants are indexed, and how many of them a prefilter gate guards (for `vedette rules` and the docs).</summary>
     public (int Variants, int Gated) Coverage()
     {
         var groups = _byChannel.Values.SelectMany(b => b.ByEventIdText.Values.Append(b.Any)).Concat(_bySource.Values).Append(_unindexed).ToList();
@@ -138,10 +138,10 @@ internal sealed class EvaluationPlan
         return rest.Count == 0 ? null : LogSourceMap.Compile(rest, fields);
     }
 
-    private sealed class ChannelBucket(Dictionary<string, CandidateGroup> byEventId, CandidateGroup any)
+    internal sealed class ChannelBucket(Dictionary<string, CandidateGroup> byEventId, CandidateGroup any)
     {
         /// <summary>The same groups by number, when every event id is a plain number (as Windows' are).</summary>
-        private readonly Dictionary<int, CandidateGroup>? _byNumber = byEventId.Keys.All(IsPlainNumber)
+        private readonly Dictionary<int, CandidateGroup>? _byNumber = byEventId.Keys.All(id => IsPlainNumber(System.Text.Encoding.UTF8.GetBytes(id)))
             ? byEventId.ToDictionary(p => int.Parse(p.Key, System.Globalization.CultureInfo.InvariantCulture), p => p.Value)
             : null;
 
@@ -156,13 +156,8 @@ internal sealed class EvaluationPlan
             {
                 return null;
             }
-            if (!written.IsEmpty && _byNumber is not null && IsPlainNumber(written))
+            if (!written.IsEmpty && _byNumber is not null && IsPlainNumber(written) && System.Buffers.Text.Utf8Parser.TryParse(written, out int number, out _))
             {
-                var number = 0;
-                foreach (var digit in written)
-                {
-                    number = (number * 10) + (digit - '0');
-                }
                 return _byNumber.GetValueOrDefault(number);
             }
             if (!written.IsEmpty)
@@ -172,10 +167,7 @@ internal sealed class EvaluationPlan
             return value.Text is { } id ? ByEventIdText.GetValueOrDefault(id) : null;
         }
 
-        /// <summary>Digits without a leading zero (or "0"): the spelling whose number and text match one to one.</summary>
-        private static bool IsPlainNumber(string text) =>
-            text.Length is > 0 and <= 9 && text.All(char.IsAsciiDigit) && (text[0] != '0' || text.Length == 1);
-
+        /// <summary>Up to nine digits without a leading zero (or "0"): the spelling whose number and text match one to one.</summary>
         private static bool IsPlainNumber(ReadOnlySpan<byte> text) =>
             text.Length is > 0 and <= 9 && !text.ContainsAnyExceptInRange((byte)'0', (byte)'9') && (text[0] != '0' || text.Length == 1);
     }

@@ -350,7 +350,7 @@ internal sealed class CandidateGroup
             for (var id = 0; id < Needles.Count; id++)
             {
                 var owned = id < _owners.Count ? _owners[id].ToArray() : [];
-                var escaped = Needles[id].Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)
+                var escaped = RareFragments.SpellWritten(Needles[id])
                     .Replace("\t", "\\t", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal).Replace("\r", "\\r", StringComparison.Ordinal);
                 foreach (var spelling in new[] { escaped, escaped.Replace("/", "\\/", StringComparison.Ordinal) }.Distinct(StringComparer.Ordinal))
                 {

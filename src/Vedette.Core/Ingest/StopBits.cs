@@ -33,40 +33,29 @@ internal sealed class StopBits
         if (Vector512.IsHardwareAccelerated)
         {
             // One 64-byte vector per word of the bitmap.
-            var quote = Vector512.Create((byte)'"');
-            var backslash = Vector512.Create((byte)'\\');
-            var control = Vector512.Create((byte)0x20);
             var seen = Vector512<byte>.Zero;
             for (; i + 64 <= json.Length; i += 64)
             {
                 var v = Vector512.LoadUnsafe(ref start, (nuint)i);
                 seen |= v;
-                _words[i >> 6] = (Vector512.Equals(v, quote) | Vector512.Equals(v, backslash) | Vector512.LessThan(v, control)).ExtractMostSignificantBits();
+                _words[i >> 6] = Stops(v);
             }
             high = seen.ExtractMostSignificantBits() != 0;
         }
         else if (Vector256.IsHardwareAccelerated)
         {
-            var quote = Vector256.Create((byte)'"');
-            var backslash = Vector256.Create((byte)'\\');
-            var control = Vector256.Create((byte)0x20);
             var seen = Vector256<byte>.Zero;
             for (; i + 64 <= json.Length; i += 64)
             {
                 var low = Vector256.LoadUnsafe(ref start, (nuint)i);
                 var upper = Vector256.LoadUnsafe(ref start, (nuint)(i + 32));
                 seen |= low | upper;
-                var lowHits = Vector256.Equals(low, quote) | Vector256.Equals(low, backslash) | Vector256.LessThan(low, control);
-                var upperHits = Vector256.Equals(upper, quote) | Vector256.Equals(upper, backslash) | Vector256.LessThan(upper, control);
-                _words[i >> 6] = lowHits.ExtractMostSignificantBits() | ((ulong)upperHits.ExtractMostSignificantBits() << 32);
+                _words[i >> 6] = Stops(low) | ((ulong)Stops(upper) << 32);
             }
             high = seen.ExtractMostSignificantBits() != 0;
         }
         else if (Vector128.IsHardwareAccelerated)
         {
-            var quote = Vector128.Create((byte)'"');
-            var backslash = Vector128.Create((byte)'\\');
-            var control = Vector128.Create((byte)0x20);
             var seen = Vector128<byte>.Zero;
             for (; i + 64 <= json.Length; i += 64)
             {
@@ -75,8 +64,7 @@ internal sealed class StopBits
                 {
                     var v = Vector128.LoadUnsafe(ref start, (nuint)(i + (part * 16)));
                     seen |= v;
-                    var hits = Vector128.Equals(v, quote) | Vector128.Equals(v, backslash) | Vector128.LessThan(v, control);
-                    word |= (ulong)hits.ExtractMostSignificantBits() << (part * 16);
+                    word |= (ulong)Stops(v) << (part * 16);
                 }
                 _words[i >> 6] = word;
             }
@@ -100,6 +88,16 @@ internal sealed class StopBits
         AllAscii = !high;
         return this;
     }
+
+    // A bit per byte that is a quote, a backslash or a control character, at each vector width.
+    private static ulong Stops(Vector512<byte> v) =>
+        (Vector512.Equals(v, Vector512.Create((byte)'"')) | Vector512.Equals(v, Vector512.Create((byte)'\\')) | Vector512.LessThan(v, Vector512.Create((byte)0x20))).ExtractMostSignificantBits();
+
+    private static uint Stops(Vector256<byte> v) =>
+        (Vector256.Equals(v, Vector256.Create((byte)'"')) | Vector256.Equals(v, Vector256.Create((byte)'\\')) | Vector256.LessThan(v, Vector256.Create((byte)0x20))).ExtractMostSignificantBits();
+
+    private static uint Stops(Vector128<byte> v) =>
+        (Vector128.Equals(v, Vector128.Create((byte)'"')) | Vector128.Equals(v, Vector128.Create((byte)'\\')) | Vector128.LessThan(v, Vector128.Create((byte)0x20))).ExtractMostSignificantBits();
 
     /// <summary>The first stop at or after <paramref name="from"/>, or -1.</summary>
     public int Next(int from)

@@ -102,7 +102,7 @@ internal sealed class CandidateGroup
             {
                 // One scan of the record as written, instead of decoding every value: the literals are ASCII, and
                 // their JSON-escaped spellings are searched too.
-                _rawKeywords.Search.FindAll(scratch.Widen(raw), found);
+                _rawKeywords.Search.FindAll(raw, scratch, found);
                 Mark(_rawKeywords, found, marks, stamp, marked);
             }
             else

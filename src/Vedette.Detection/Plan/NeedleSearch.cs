@@ -50,6 +50,20 @@ internal sealed class NeedleSearch
         }
     }
 
+    /// <summary>
+    /// The same for ASCII literals in UTF-8 text (a raw record): long text is searched in its bytes, shorter text
+    /// widened to characters (Latin-1, so that ASCII stays itself and no other byte can match).
+    /// </summary>
+    public void FindAll(ReadOnlySpan<byte> text, PlanScratch scratch, List<int> found)
+    {
+        if (text.Length >= LongText && _fragments is not null)
+        {
+            _fragments.FindAll(text, scratch, found);
+            return;
+        }
+        FindAll(scratch.Widen(text), found);
+    }
+
     /// <summary>Adds the id of every literal occurring in <paramref name="text"/> to <paramref name="found"/> (possibly more than once).</summary>
     public void FindAll(ReadOnlySpan<char> text, List<int> found)
     {

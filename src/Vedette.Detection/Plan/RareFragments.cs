@@ -8,8 +8,9 @@ namespace Vedette.Detection.Plan;
 /// <summary>
 /// Finds literals by their rarest three characters, then checks each hit against the whole literal. A literal's
 /// prefix is a poor thing to look for: "event::clear" starts like every "EventID" field, while ":cl" is rare
-/// (rarity judged by <see cref="CommonBigrams"/>). A few fragments go to the BCL's vectorised search (Teddy);
-/// more would crowd its eight buckets and turn every position into a candidate, so larger sets test each
+/// (rarity judged by <see cref="CommonBigrams"/>). A few fragments go to a vectorised search (Teddy: the BCL's
+/// for characters, <see cref="ByteTeddy"/> for UTF-8 as written, which then needs no widening); more would crowd
+/// its eight buckets and turn every position into a candidate, so larger sets test each
 /// position's three characters against a 64-kilobit filter of the fragments, positions independent of each
 /// other, where an automaton's steps wait on each other. The filter also serves short values, which the BCL's
 /// vectorised search handles a position at a time.
@@ -23,6 +24,7 @@ internal sealed class RareFragments
 
     private readonly Dictionary<int, Occurrence[]> _byKey;
     private readonly SearchValues<string>? _vectorised;
+    private readonly ByteTeddy? _teddy;
     private readonly ulong[]? _filter;
 
     private RareFragments(Dictionary<string, List<Occurrence>> byFragment, bool shortValues)
@@ -31,6 +33,7 @@ internal sealed class RareFragments
         if (byFragment.Count <= VectorisedFragments)
         {
             _vectorised = SearchValues.Create([.. byFragment.Keys], StringComparison.OrdinalIgnoreCase);
+            _teddy = ByteTeddy.TryBuild([.. byFragment.Keys]);
         }
         if (_vectorised is null || shortValues)
         {
@@ -124,11 +127,30 @@ internal sealed class RareFragments
     {
         if (_vectorised is not null && (_filter is null || written.Length >= NeedleSearch.LongText))
         {
-            FindVectorised(_vectorised, scratch.Widen(written), found);
+            var sink = new Candidates(this, written, found);
+            if (_teddy is null || !_teddy.FindCandidates(written, ref sink))
+            {
+                FindVectorised(_vectorised, scratch.Widen(written), found);
+            }
         }
         else
         {
             FindFiltered(_filter!, written, found);
+        }
+    }
+
+    /// <summary>Checks the byte search's candidate positions against the fragments and their literals.</summary>
+    private readonly ref struct Candidates(RareFragments fragments, ReadOnlySpan<byte> text, List<int> found) : ByteTeddy.ICandidateSink
+    {
+        private readonly ReadOnlySpan<byte> _text = text;
+
+        public void At(int position)
+        {
+            var key = Key(FoldAt(_text, position), FoldAt(_text, position + 1), FoldAt(_text, position + 2));
+            if (fragments._byKey.TryGetValue(key, out var occurrences))
+            {
+                Verify(_text, position, occurrences, found);
+            }
         }
     }
 

@@ -51,6 +51,51 @@ public sealed class NeedleSearchTests
     }
 
     /// <summary>
+    /// Raw records are searched in their UTF-8 bytes: up to 16 fragments by the byte Teddy, a vector of positions
+    /// at a time with a last block that overlaps the one before, so every length around the vector widths is tried,
+    /// with literals planted at the very start and end and non-ASCII characters around them.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(8)]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(40)]
+    public void Finds_in_utf8_bytes_exactly_the_literals_a_case_insensitive_contains_finds(int needleCount)
+    {
+        var random = new Random(needleCount + 1000);
+        string Text(int length, string alphabet) => new([.. Enumerable.Range(0, length).Select(_ => alphabet[random.Next(alphabet.Length)])]);
+        var ascii = new string([.. Alphabet.Where(char.IsAscii)]);
+        var needles = Enumerable.Range(0, needleCount).Select(_ => Text(random.Next(3, 9), ascii).ToLowerInvariant()).Distinct().ToList();
+        var search = new NeedleSearch(needles);
+        var scratch = new PlanScratch();
+        var found = new List<int>();
+        var matches = 0;
+        for (var length = 0; length < 300; length++)
+        {
+            for (var round = 0; round < 4; round++)
+            {
+                var text = Text(length, Alphabet);
+                var needle = needles[random.Next(needles.Count)];
+                text = round switch
+                {
+                    0 => needle.ToUpperInvariant() + text,
+                    1 => text + needle,
+                    2 => text.Insert(random.Next(text.Length + 1), needle),
+                    _ => text,
+                };
+                found.Clear();
+                search.FindAll(System.Text.Encoding.UTF8.GetBytes(text), scratch, found);
+                var expected = Enumerable.Range(0, needles.Count).Where(i => text.Contains(needles[i], StringComparison.OrdinalIgnoreCase)).ToHashSet();
+                Assert.True(expected.Order().SequenceEqual(found.Distinct().Order()), $"text '{text}': expected [{string.Join(",", expected.Order())}], found [{string.Join(",", found.Distinct().Order())}]");
+                matches += expected.Count;
+            }
+        }
+        Assert.True(matches >= 900, $"only {matches} literal occurrences: the test exercises too little");
+    }
+
+    /// <summary>
     /// A value as written in JSON (backslash and quote escaped) is searched for the literals spelled the same way:
     /// no match may start on an escape's second character, so backslash runs and quotes are what the text is made of.
     /// </summary>

@@ -98,8 +98,34 @@ public sealed class Event
         Source = source;
         Host = host;
         _table = fields;
+        _generation = fields.Generation;
         Ref = reference;
     }
+
+    /// <summary>The table's generation when this event was built: a transient table that moved on makes the event stale.</summary>
+    private readonly int _generation;
+
+    /// <summary>The field table, checked to still hold this event's record.</summary>
+    private FieldTable? Table
+    {
+        get
+        {
+            var table = _table;
+            return table is null || table.Generation == _generation ? table : throw Stale();
+        }
+    }
+
+    private InvalidOperationException Stale() =>
+        new($"the event from {Ref} was read into a reused buffer that has since moved on to another record: whoever keeps an event must call Retain()");
+
+    /// <summary>
+    /// This event, or a copy that owns its fields when it was read into a reader's reused buffers (see
+    /// <c>RecordNormalizer</c>'s <c>reuseBuffers</c>): what anything keeping an event past the next read must hold.
+    /// </summary>
+    public Event Retain() =>
+        Table is { Transient: true } table
+            ? new Event(Timestamp, Source, Host, table.Copy(), Ref) { _fields = _fields }
+            : this;
 
     /// <summary>When the event happened, by the source's clock.</summary>
     public DateTimeOffset Timestamp { get; }
@@ -112,22 +138,22 @@ public sealed class Event
     public RecordRef Ref { get; }
 
     /// <summary>The raw JSON of an event read by ingest; empty for events built from a dictionary.</summary>
-    internal ReadOnlySpan<byte> RawJson => _table is null ? default : _table.Json;
+    internal ReadOnlySpan<byte> RawJson => Table is { } table ? table.Json : default;
 
     /// <summary>What the detector already learned about this event while evaluating it (which literals its fields contain).</summary>
     internal object? DetectionState { get; set; }
 
     /// <summary>Every field, decoded. Lookups of single fields should use <see cref="TryGet"/>, which decodes only what it reads.</summary>
-    public IReadOnlyDictionary<string, FieldValue> Fields => _fields ??= Materialize(_table!);
+    public IReadOnlyDictionary<string, FieldValue> Fields => _fields ??= Materialize(Table!);
 
-    public int FieldCount => _table?.Count ?? _fields!.Count;
+    public int FieldCount => Table?.Count ?? _fields!.Count;
 
     public bool TryGet(string name, out FieldValue value) =>
-        _table is not null ? _table.TryGet(name, out value) : _fields!.TryGetValue(name, out value);
+        Table is { } table ? table.TryGet(name, out value) : _fields!.TryGetValue(name, out value);
 
     /// <summary>Lookup by a name known to be interned (see <see cref="FieldTable"/>): the detection hot path.</summary>
     internal bool TryGetInterned(string name, ref int hint, out FieldValue value) =>
-        _table is not null ? _table.TryGet(name, interned: true, ref hint, out value) : _fields!.TryGetValue(name, out value);
+        Table is { } table ? table.TryGet(name, interned: true, ref hint, out value) : _fields!.TryGetValue(name, out value);
 
     /// <summary>
     /// Lookup by an interned name for a reader of the text as written: a string or number as written when the
@@ -135,9 +161,9 @@ public sealed class Event
     /// </summary>
     internal bool TryGetAsWritten(string name, int minWritten, scoped ref int hint, out FieldValue value, out ReadOnlySpan<byte> written)
     {
-        if (_table is not null)
+        if (Table is { } table)
         {
-            return _table.TryGetAsWritten(name, minWritten, ref hint, out value, out written);
+            return table.TryGetAsWritten(name, minWritten, ref hint, out value, out written);
         }
         written = default;
         return _fields!.TryGetValue(name, out value);
@@ -149,11 +175,11 @@ public sealed class Event
     /// <summary>Calls <paramref name="visit"/> with every string value (keyword searches look at all of them).</summary>
     public void ForEachString<TState>(TState state, Action<TState, string> visit)
     {
-        if (_table is not null)
+        if (Table is { } table)
         {
-            for (var i = 0; i < _table.Count; i++)
+            for (var i = 0; i < table.Count; i++)
             {
-                if (_table.ValueAt(i) is { Kind: FieldKind.String, Text: { } text })
+                if (table.ValueAt(i) is { Kind: FieldKind.String, Text: { } text })
                 {
                     visit(state, text);
                 }
@@ -185,7 +211,7 @@ public sealed class Event
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
-            if (_table is not null && _table.TryWriteAsWritten(writer))
+            if (Table is { } table && table.TryWriteAsWritten(writer))
             {
                 writer.Flush();
                 return Encoding.UTF8.GetString(buffer.WrittenSpan);

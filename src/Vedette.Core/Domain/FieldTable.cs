@@ -13,35 +13,98 @@ namespace Vedette.Domain;
 /// </summary>
 public sealed class FieldTable
 {
-    private readonly byte[] _json;
-    private readonly Slot[] _slots;
-    private readonly int _count;
+    private byte[] _json;
+    private int _jsonLength;
+    private Slot[] _slots;
+    private int _count;
     private FieldValue?[]? _decoded;
     private List<(string Name, FieldValue Value)>? _derived;
 
-    private readonly bool _namesInterned;
+    private bool _namesInterned;
 
     /// <summary>
     /// Bit (length mod 64) set for each name's length: rules try up to four spellings of a field (flat,
     /// Event.EventData., Event.System., winlog.event_data.) and most are absent, which would otherwise cost a pass
     /// over every name.
     /// </summary>
-    private readonly ulong _nameLengths;
+    private ulong _nameLengths;
 
     /// <param name="nameLengths">Bit (length mod 64) set for each slot's name length: the reader gathers it as it adds names.</param>
     internal FieldTable(byte[] json, Slot[] slots, int count, bool namesInterned, ulong nameLengths)
     {
         _json = json;
+        _jsonLength = json.Length;
         _slots = slots;
         _count = count;
         _namesInterned = namesInterned;
         _nameLengths = nameLengths;
     }
 
+    /// <summary>A table that its reader refills with each record (see <see cref="Transient"/>).</summary>
+    private FieldTable()
+    {
+        _json = [];
+        _slots = [];
+        Transient = true;
+    }
+
+    /// <summary>
+    /// Whether the reader reuses this table, and the buffers it points into, for its next record: the event is then
+    /// valid until the reader reads again (<see cref="Event.Retain"/> keeps a copy). A fresh record's 2 KB copy
+    /// and slot array, allocated for every event, cost more than a tenth of detection by streaming the cache.
+    /// </summary>
+    internal bool Transient { get; }
+
+    /// <summary>Changes whenever a transient table's contents are about to be replaced; events compare it to what they were built with.</summary>
+    internal int Generation { get; private set; }
+
+    internal static FieldTable Reusable() => new();
+
+    /// <summary>Marks the contents stale: the reader is about to overwrite the buffers this table points into.</summary>
+    internal void Invalidate() => Generation++;
+
+    /// <summary>Points the transient table at the reader's buffers for a new record, forgetting what was decoded and derived.</summary>
+    internal void Refill(byte[] json, int jsonLength, Slot[] slots, int count, bool namesInterned, ulong nameLengths)
+    {
+        if (_decoded is not null)
+        {
+            if (_decoded.Length < count)
+            {
+                _decoded = null;
+            }
+            else
+            {
+                Array.Clear(_decoded, 0, Math.Min(_count, _decoded.Length));
+            }
+        }
+        _derived?.Clear();
+        _json = json;
+        _jsonLength = jsonLength;
+        _slots = slots;
+        _count = count;
+        _namesInterned = namesInterned;
+        _nameLengths = nameLengths;
+    }
+
+    /// <summary>A table that owns copies of everything this one points at, values decoded so far included.</summary>
+    internal FieldTable Copy()
+    {
+        var copy = new FieldTable(Json.ToArray(), _slots[.._count], _count, _namesInterned, _nameLengths);
+        if (_decoded is not null)
+        {
+            copy._decoded = _decoded[.._count];
+        }
+        if (_derived is not null)
+        {
+            copy._derived = [.. _derived];
+        }
+        return copy;
+    }
+
     public int Count => _count + (_derived?.Count ?? 0);
 
     /// <summary>The record as it arrived (what a keyword prefilter can scan without decoding every value).</summary>
-    internal ReadOnlySpan<byte> Json => _json;
+    internal ReadOnlySpan<byte> Json => _json.AsSpan(0, _jsonLength);
 
     public string NameAt(int index) => index < _count ? _slots[index].Name : _derived![index - _count].Name;
 

@@ -35,7 +35,21 @@ public sealed class JsonFlattener
     private int _property;
     private bool _uninternedSeen;
 
-    public JsonFlattener() => _nameLookup = _names.GetAlternateLookup<ReadOnlySpan<char>>();
+    /// <summary>The one table handed out for every record when the flattener reuses its buffers; null when each record gets its own.</summary>
+    private readonly FieldTable? _reused;
+
+    /// <summary>The copy of the record <see cref="_reused"/> points into.</summary>
+    private byte[] _record = [];
+
+    /// <param name="reuseTables">
+    /// Hand out one transient table for every record (<see cref="FieldTable.Transient"/>): for a caller that is done
+    /// with each event before it reads the next, or retains it with <see cref="Event.Retain"/>.
+    /// </param>
+    public JsonFlattener(bool reuseTables = false)
+    {
+        _nameLookup = _names.GetAlternateLookup<ReadOnlySpan<char>>();
+        _reused = reuseTables ? FieldTable.Reusable() : null;
+    }
 
     /// <summary>Reads a JSON object into a field table; throws <see cref="FormatException"/> with a position for anything else.</summary>
     public FieldTable Read(ReadOnlySpan<byte> json) => TryReadFlat(json) ? Table(json) : ReadWithReader(json);
@@ -44,10 +58,7 @@ public sealed class JsonFlattener
     internal FieldTable ReadWithReader(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth + 1, CommentHandling = JsonCommentHandling.Disallow });
-        _count = 0;
-        _property = 0;
-        _uninternedSeen = false;
-        _nameLengths = 0;
+        Begin();
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -67,7 +78,31 @@ public sealed class JsonFlattener
         return Table(json);
     }
 
-    private FieldTable Table(ReadOnlySpan<byte> json) => new(json.ToArray(), _slots[.._count], _count, namesInterned: !_uninternedSeen, _nameLengths);
+    private FieldTable Table(ReadOnlySpan<byte> json)
+    {
+        if (_reused is null)
+        {
+            return new(json.ToArray(), _slots[.._count], _count, namesInterned: !_uninternedSeen, _nameLengths);
+        }
+        if (_record.Length < json.Length)
+        {
+            _record = new byte[Math.Max(json.Length, _record.Length * 2)];
+        }
+        json.CopyTo(_record);
+        _reused.Refill(_record, json.Length, _slots, _count, namesInterned: !_uninternedSeen, _nameLengths);
+        return _reused;
+    }
+
+    /// <summary>Clears what the last record left, before reading another; an event on the reused table goes stale here.</summary>
+    private bool Begin()
+    {
+        _reused?.Invalidate();
+        _count = 0;
+        _property = 0;
+        _uninternedSeen = false;
+        _nameLengths = 0;
+        return false;
+    }
 
     /// <summary>
     /// The common case, a flat object of scalars (OTRF, NXLog, most syslog-in-JSON), read without Utf8JsonReader:
@@ -102,10 +137,7 @@ public sealed class JsonFlattener
 
     private bool TryReadFlat(ReadOnlySpan<byte> json, StopBits stops)
     {
-        _count = 0;
-        _property = 0;
-        _uninternedSeen = false;
-        _nameLengths = 0;
+        Begin();
         var i = SkipWhitespace(json, 0);
         if (i >= json.Length || json[i] != '{')
         {
@@ -247,14 +279,7 @@ public sealed class JsonFlattener
         }
     }
 
-    private bool Reset()
-    {
-        _count = 0;
-        _property = 0;
-        _uninternedSeen = false;
-        _nameLengths = 0;
-        return false;
-    }
+    private bool Reset() => Begin();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int SkipWhitespace(ReadOnlySpan<byte> json, int i) =>

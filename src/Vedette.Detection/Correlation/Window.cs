@@ -119,7 +119,8 @@ internal sealed class Window
         {
             index--;
         }
-        _evidence.Insert(index, e);
+        // Kept past this event's detection: a reader's reused buffers would be overwritten by the next record.
+        _evidence.Insert(index, e.Retain());
     }
 
     private void MakeRoom()

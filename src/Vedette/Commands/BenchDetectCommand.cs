@@ -92,7 +92,7 @@ internal sealed class BenchDetectCommand : AsyncCommand<BenchDetectSettings>
     /// </summary>
     private static (double PerSecond, long Alerts, long Errors) Detect(BenchDetectInput input, RuleSet? rules)
     {
-        var normalizer = new RecordNormalizer(TimeProvider.System);
+        var normalizer = new RecordNormalizer(TimeProvider.System, reuseBuffers: true);
         var detector = rules is null ? null : new SigmaDetector(rules, TimeProvider.System);
         var output = new DetectionOutput();
         long alerts = 0, errors = 0;

@@ -13,7 +13,8 @@ namespace Vedette.Cli.Commands;
 /// </summary>
 internal sealed class HuntRun(RuleSet rules, Severity minLevel, TimeProvider time)
 {
-    private readonly RecordNormalizer _normalizer = new(time);
+    // Each record is detected on before the next is read; correlations retain what they keep.
+    private readonly RecordNormalizer _normalizer = new(time, reuseBuffers: true);
     private readonly SigmaDetector _detector = new(rules, time);
     private readonly DetectionOutput _output = new();
     private readonly List<Alert> _detections = [];

@@ -64,6 +64,65 @@ public sealed class RecordNormalizerTests
     private const string SshdWithDerivedFields =
         """{"@timestamp":"2026-11-02T07:00:00Z","host":"web01","program":"sshd","message":"Failed password for root from 203.0.113.7 port 1 ssh2"}""";
 
+    /// <summary>
+    /// Records read into one reader's reused buffers read exactly as records read into copies of their own,
+    /// whatever the record before left decoded or derived, at every field count; the event read before the last
+    /// read throws instead of showing another record's fields, and a copy retained from it does not.
+    /// </summary>
+    [Fact]
+    public void Reused_buffers_read_every_record_as_copies_do_and_a_stale_event_throws()
+    {
+        var random = new Random(17);
+        string Value() => random.Next(4) switch
+        {
+            0 => random.Next(100_000).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            1 => "\"C:\\\\Windows\\\\" + random.Next(1000) + ".exe\"",
+            2 => "\"caf\\u00e9 " + random.Next(1000) + "\"",
+            _ => "\"" + new string('x', random.Next(0, 300)) + "\"",
+        };
+        string Flat() =>
+            "{\"@timestamp\":\"2026-11-02T07:00:01Z\",\"EventID\":1,\"Channel\":\"Sysmon\","
+            + string.Join(",", Enumerable.Range(0, random.Next(1, 150)).Select(i => $"\"F{i}\":{Value()}")) + "}";
+        string[] fixedLines = [FlatWithEscapes, SshdWithDerivedFields, """{"Event":{"System":{"EventID":1,"Channel":"x"},"EventData":{"Image":"a\"b"}}}"""];
+        var reader = new RecordNormalizer(_time, reuseBuffers: true);
+        Event? previous = null;
+        Event? retained = null;
+        string? retainedJson = null;
+        for (var round = 0; round < 400; round++)
+        {
+            var line = random.Next(4) == 0 ? fixedLines[random.Next(fixedLines.Length)] : Flat();
+            var e = reader.Normalize(Encoding.UTF8.GetBytes(line), new RecordRef("test.ndjson", round)).Event;
+            var owned = Normalize(line).Event;
+            // Decode some fields only, so that the next record meets a partly filled cache of decoded values.
+            for (var i = 0; i < e.FieldCount; i += random.Next(1, 4))
+            {
+                var name = owned.Fields.Keys.ElementAt(i);
+                Assert.True(e.TryGet(name, out var value));
+                Assert.Equal(owned.Fields[name], value);
+            }
+            Assert.Equal(owned.Fields, e.Fields);
+            Assert.Equal(owned.ToJson(), e.ToJson());
+            if (previous is not null)
+            {
+                Assert.Throws<InvalidOperationException>(() => previous.TryGet("EventID", out _));
+            }
+            if (retained is not null)
+            {
+                Assert.Equal(retainedJson, retained.ToJson());
+            }
+            if (round % 7 == 0)
+            {
+                retained = e.Retain();
+                retainedJson = owned.ToJson();
+            }
+            previous = e;
+        }
+        // A record that fails to read may already have overwritten the buffers: the event before it is stale too.
+        var last = reader.Normalize(Encoding.UTF8.GetBytes(FlatWithEscapes), new RecordRef("test.ndjson", 1)).Event;
+        Assert.Throws<FormatException>(() => reader.Normalize(Encoding.UTF8.GetBytes("""{"EventID":1,"Channel":"x","Image":"""), new RecordRef("test.ndjson", 2)));
+        Assert.Throws<InvalidOperationException>(() => last.ToJson());
+    }
+
     [Fact]
     public void A_flat_Windows_event_keeps_its_field_names_and_takes_host_and_time()
     {

@@ -13,9 +13,9 @@ public sealed class AuthenticationRulesTests
 {
     private static readonly RuleSet Shipped = RuleSet.Load([Repo.Rules], Repo.LoadMappings());
 
-    private static List<Alert> Run(IEnumerable<(byte[] Json, RecordRef Ref)> records)
+    private static List<Alert> Run(IEnumerable<(byte[] Json, RecordRef Ref)> records, bool reuseBuffers = false)
     {
-        var normalizer = new RecordNormalizer(new FakeTimeProvider(Events.T0));
+        var normalizer = new RecordNormalizer(new FakeTimeProvider(Events.T0), reuseBuffers);
         var detector = new SigmaDetector(Shipped, new FakeTimeProvider(Events.T0));
         var output = new DetectionOutput();
         foreach (var (json, reference) in records)
@@ -73,6 +73,22 @@ public sealed class AuthenticationRulesTests
         var ntlm = Assert.Single(alerts, a => a.Title == "NTLM Password Spraying From One Workstation");
         Assert.Equal("WORKSTATION5", ntlm.GroupBy["Workstation"]);
         Assert.DoesNotContain(alerts, a => a.Title == "Burst Of Logon Failures Against One Account");
+    }
+
+    /// <summary>
+    /// Correlation windows keep events as evidence long after the reader moved on: read into reused buffers (as
+    /// <c>vedette hunt</c> reads), they must keep copies, and the alerts and their evidence must be the same.
+    /// </summary>
+    [Fact]
+    public void Correlations_over_events_read_into_reused_buffers_keep_the_same_evidence()
+    {
+        var path = SharedData.Path("winlogs", "otrf", "windows", "lateral_movement", "host", "purplesharp_ad_playbook_I.zip");
+        string Describe(Alert a) => $"{a.Title} {string.Join(",", a.GroupBy.Select(g => $"{g.Key}={g.Value}"))} {a.EventCount}\n  "
+            + string.Join("\n  ", a.Evidence.Select(e => $"{e.Ref} {e.Json}"));
+        var owned = Run(ZippedJsonLines(path)).Select(Describe).ToList();
+        var reused = Run(ZippedJsonLines(path), reuseBuffers: true).Select(Describe).ToList();
+        Assert.Contains(owned, a => a.StartsWith("NTLM Password Spraying", StringComparison.Ordinal) && a.Contains("TargetUserName", StringComparison.Ordinal));
+        Assert.Equal(owned, reused);
     }
 
     [Fact]

@@ -30,43 +30,49 @@ internal sealed class StopBits
         ref var start = ref MemoryMarshal.GetReference(json);
         var i = 0;
         var high = false;
-        if (Vector512.IsHardwareAccelerated)
+        // Each vector width marks whole 64-byte blocks; the last, partial block is marked from the record's last 64
+        // bytes, shifted, so that only records shorter than 64 bytes take the byte loop below (whose branch on
+        // every byte mispredicts at each quote).
+        var tail = json.Length & 63;
+        if (Vector512.IsHardwareAccelerated && json.Length >= 64)
         {
-            // One 64-byte vector per word of the bitmap.
             var seen = Vector512<byte>.Zero;
             for (; i + 64 <= json.Length; i += 64)
             {
-                var v = Vector512.LoadUnsafe(ref start, (nuint)i);
-                seen |= v;
-                _words[i >> 6] = Stops(v);
+                _words[i >> 6] = Block512(ref start, i, ref seen);
+            }
+            if (tail != 0)
+            {
+                _words[i >> 6] = Block512(ref start, json.Length - 64, ref seen) >> (64 - tail);
+                i = json.Length;
             }
             high = seen.ExtractMostSignificantBits() != 0;
         }
-        else if (Vector256.IsHardwareAccelerated)
+        else if (Vector256.IsHardwareAccelerated && json.Length >= 64)
         {
             var seen = Vector256<byte>.Zero;
             for (; i + 64 <= json.Length; i += 64)
             {
-                var low = Vector256.LoadUnsafe(ref start, (nuint)i);
-                var upper = Vector256.LoadUnsafe(ref start, (nuint)(i + 32));
-                seen |= low | upper;
-                _words[i >> 6] = Stops(low) | ((ulong)Stops(upper) << 32);
+                _words[i >> 6] = Block256(ref start, i, ref seen);
+            }
+            if (tail != 0)
+            {
+                _words[i >> 6] = Block256(ref start, json.Length - 64, ref seen) >> (64 - tail);
+                i = json.Length;
             }
             high = seen.ExtractMostSignificantBits() != 0;
         }
-        else if (Vector128.IsHardwareAccelerated)
+        else if (Vector128.IsHardwareAccelerated && json.Length >= 64)
         {
             var seen = Vector128<byte>.Zero;
             for (; i + 64 <= json.Length; i += 64)
             {
-                ulong word = 0;
-                for (var part = 0; part < 4; part++)
-                {
-                    var v = Vector128.LoadUnsafe(ref start, (nuint)(i + (part * 16)));
-                    seen |= v;
-                    word |= (ulong)Stops(v) << (part * 16);
-                }
-                _words[i >> 6] = word;
+                _words[i >> 6] = Block128(ref start, i, ref seen);
+            }
+            if (tail != 0)
+            {
+                _words[i >> 6] = Block128(ref start, json.Length - 64, ref seen) >> (64 - tail);
+                i = json.Length;
             }
             high = seen.ExtractMostSignificantBits() != 0;
         }
@@ -87,6 +93,37 @@ internal sealed class StopBits
         }
         AllAscii = !high;
         return this;
+    }
+
+    // The stop bits of the 64 bytes at start[at..], each width's way; the bytes are or-ed into seen (for their high bits).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Block512(ref byte start, int at, ref Vector512<byte> seen)
+    {
+        var v = Vector512.LoadUnsafe(ref start, (nuint)at);
+        seen |= v;
+        return Stops(v);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Block256(ref byte start, int at, ref Vector256<byte> seen)
+    {
+        var low = Vector256.LoadUnsafe(ref start, (nuint)at);
+        var upper = Vector256.LoadUnsafe(ref start, (nuint)(at + 32));
+        seen |= low | upper;
+        return Stops(low) | ((ulong)Stops(upper) << 32);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Block128(ref byte start, int at, ref Vector128<byte> seen)
+    {
+        ulong word = 0;
+        for (var part = 0; part < 4; part++)
+        {
+            var v = Vector128.LoadUnsafe(ref start, (nuint)(at + (part * 16)));
+            seen |= v;
+            word |= (ulong)Stops(v) << (part * 16);
+        }
+        return word;
     }
 
     // A bit per byte that is a quote, a backslash or a control character, at each vector width.

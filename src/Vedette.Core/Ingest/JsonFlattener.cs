@@ -299,7 +299,21 @@ public sealed class JsonFlattener
     /// Scans the string whose opening quote is at <paramref name="start"/>; <paramref name="end"/> is just past its
     /// closing quote. Accepts exactly the escapes the reader accepts, and says which it met.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool TryScanString(ReadOnlySpan<byte> json, int start, StopBits stops, out int end, out FieldTable.Escapes escapes)
+    {
+        // Most strings have no escape: their first stop is the closing quote.
+        var first = stops.Next(start + 1);
+        if ((uint)first < (uint)json.Length && json[first] == '"')
+        {
+            escapes = FieldTable.Escapes.None;
+            end = first + 1;
+            return true;
+        }
+        return TryScanEscapedString(json, start, stops, out end, out escapes);
+    }
+
+    private static bool TryScanEscapedString(ReadOnlySpan<byte> json, int start, StopBits stops, out int end, out FieldTable.Escapes escapes)
     {
         escapes = FieldTable.Escapes.None;
         var i = start + 1;

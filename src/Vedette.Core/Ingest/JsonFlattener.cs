@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
@@ -313,18 +314,32 @@ public sealed class JsonFlattener
         return TryScanEscapedString(json, start, stops, out end, out escapes);
     }
 
+    /// <summary>
+    /// The string with escapes (Windows paths: every <c>\\</c> is two stops). The stop bits are walked a word at a
+    /// time, the word kept while the string stays in it: an escape's second character is cleared, not searched past.
+    /// </summary>
     private static bool TryScanEscapedString(ReadOnlySpan<byte> json, int start, StopBits stops, out int end, out FieldTable.Escapes escapes)
     {
         escapes = FieldTable.Escapes.None;
-        var i = start + 1;
+        end = 0;
+        var from = start + 1;
+        var word = from >> 6;
+        if (word >= stops.Words)
+        {
+            return false;
+        }
+        var bits = stops.Word(word) & (ulong.MaxValue << (from & 63));
         while (true)
         {
-            i = stops.Next(i);
-            if (i < 0)
+            while (bits == 0)
             {
-                end = 0;
-                return false;
+                if (++word >= stops.Words)
+                {
+                    return false;
+                }
+                bits = stops.Word(word);
             }
+            var i = (word << 6) + BitOperations.TrailingZeroCount(bits);
             if (json[i] == '"')
             {
                 end = i + 1;
@@ -332,27 +347,39 @@ public sealed class JsonFlattener
             }
             if (json[i] != '\\' || i + 1 >= json.Length)
             {
-                end = 0;
                 return false;
             }
+            int after;
             switch (json[i + 1])
             {
                 case (byte)'"' or (byte)'\\':
                     escapes = escapes == FieldTable.Escapes.None ? FieldTable.Escapes.BackslashAndQuote : escapes;
-                    i += 2;
+                    after = i + 2;
                     break;
                 case (byte)'/' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t':
                     escapes = FieldTable.Escapes.Others;
-                    i += 2;
+                    after = i + 2;
                     break;
                 // The reader checks only that four hex digits follow; surrogates are its business when the value is decoded.
                 case (byte)'u' when i + 6 <= json.Length && IsHex(json[i + 2]) && IsHex(json[i + 3]) && IsHex(json[i + 4]) && IsHex(json[i + 5]):
                     escapes = FieldTable.Escapes.Others;
-                    i += 6;
+                    after = i + 6;
                     break;
                 default:
-                    end = 0;
                     return false;
+            }
+            if (after >> 6 == word)
+            {
+                bits &= ulong.MaxValue << (after & 63);
+            }
+            else
+            {
+                word = after >> 6;
+                if (word >= stops.Words)
+                {
+                    return false;
+                }
+                bits = stops.Word(word) & (ulong.MaxValue << (after & 63));
             }
         }
     }

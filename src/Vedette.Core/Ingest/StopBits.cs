@@ -136,6 +136,13 @@ internal sealed class StopBits
     private static uint Stops(Vector128<byte> v) =>
         (Vector128.Equals(v, Vector128.Create((byte)'"')) | Vector128.Equals(v, Vector128.Create((byte)'\\')) | Vector128.LessThan(v, Vector128.Create((byte)0x20))).ExtractMostSignificantBits();
 
+    /// <summary>How many 64-bit words the last record marked has.</summary>
+    public int Words => _count;
+
+    /// <summary>The stop bits of bytes 64 × <paramref name="index"/> to 64 × <paramref name="index"/> + 63.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong Word(int index) => _words[index];
+
     /// <summary>The first stop at or after <paramref name="from"/>, or -1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Next(int from)

@@ -70,6 +70,28 @@ public sealed class JsonFlattenerTests
     [InlineData("""{"a":"\ud800","b":[[1]],"c":-0.5E+7}""")]
     public void Flat_records_take_the_scanner_not_the_reader(string json) => Assert.True(new JsonFlattener().TryReadFlat(Encoding.UTF8.GetBytes(json)));
 
+    /// <summary>
+    /// The scanner walks the stop bits a 64-byte word at a time, clearing each escape's second character: with the
+    /// escape placed at every offset around the words' edges, the record must still take the scanner and read as
+    /// the reader reads it.
+    /// </summary>
+    [Theory]
+    [InlineData(@"\\")]
+    [InlineData(@"\""")]
+    [InlineData(@"\u00e9")]
+    [InlineData(@"\n")]
+    [InlineData(@"\\\\\""")]
+    public void Escapes_across_the_stop_words_edges_take_the_scanner(string escape)
+    {
+        for (var pad = 0; pad < 140; pad++)
+        {
+            var json = $$"""{"a":"{{new string('x', pad)}}{{escape}}z","b":"{{escape}}"}""";
+            var bytes = Encoding.UTF8.GetBytes(json);
+            Assert.True(new JsonFlattener().TryReadFlat(bytes), json);
+            AssertSameBothWays(bytes, new JsonFlattener(), new JsonFlattener());
+        }
+    }
+
     [Fact]
     public void A_nested_record_is_flattened_by_the_fallback()
     {

@@ -157,30 +157,43 @@ internal sealed class RareFragments
     private void FindFiltered<T>(ulong[] filter, ReadOnlySpan<T> text, List<int> found)
         where T : unmanaged, IBinaryInteger<T>
     {
-        if (text.Length < FragmentLength)
+        // Fewer than one position in a hundred passes the filter: the scan runs in its own method until one does, as
+        // a call in its loop would make the JIT spill the rolling codes at every position.
+        for (var i = NextPass(filter, text, FragmentLength - 1); i >= 0; i = NextPass(filter, text, i + 1))
         {
-            return;
+            var key = Key(FoldAt(text, i - 2), FoldAt(text, i - 1), FoldAt(text, i));
+            if (_byKey.TryGetValue(key, out var occurrences))
+            {
+                Verify(text, i - 2, occurrences, found);
+            }
+        }
+    }
+
+    /// <summary>The first position from <paramref name="from"/> on whose fragment (ending there) passes the filter, or -1.</summary>
+    private static int NextPass<T>(ulong[] filter, ReadOnlySpan<T> text, int from)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        if (from >= text.Length)
+        {
+            return -1;
         }
         // Per position three table reads' worth of work, none of it branching on the text: the codes fold case.
         ref var codes = ref MemoryMarshal.GetArrayDataReference(Codes);
         ref var bits = ref MemoryMarshal.GetArrayDataReference(filter);
-        var a = Unsafe.Add(ref codes, (int)(byte)uint.CreateTruncating(text[0]));
-        var b = Unsafe.Add(ref codes, (int)(byte)uint.CreateTruncating(text[1]));
-        for (var i = 2; i < text.Length; i++)
+        var a = Unsafe.Add(ref codes, (int)(byte)uint.CreateTruncating(text[from - 2]));
+        var b = Unsafe.Add(ref codes, (int)(byte)uint.CreateTruncating(text[from - 1]));
+        for (var i = from; i < text.Length; i++)
         {
             var c = Unsafe.Add(ref codes, (int)(byte)uint.CreateTruncating(text[i]));
             var hash = Hash(a, b, c);
             if ((Unsafe.Add(ref bits, (int)(hash >> 6)) & (1UL << (int)hash)) != 0)
             {
-                var key = Key(FoldAt(text, i - 2), FoldAt(text, i - 1), FoldAt(text, i));
-                if (_byKey.TryGetValue(key, out var occurrences))
-                {
-                    Verify(text, i - 2, occurrences, found);
-                }
+                return i;
             }
             a = b;
             b = c;
         }
+        return -1;
     }
 
     /// <summary>Adds the literals whose fragment is the one starting at <paramref name="position"/> and which occur around it.</summary>

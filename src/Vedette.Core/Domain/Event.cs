@@ -80,6 +80,9 @@ public readonly struct FieldValue : IEquatable<FieldValue>
 public sealed class Event
 {
     private readonly FieldTable? _table;
+
+    /// <summary>The table's generation when this event was built: a transient table that moved on makes the event stale.</summary>
+    private readonly int _generation;
     private Dictionary<string, FieldValue>? _fields;
 
     public Event(DateTimeOffset timestamp, string source, string? host, Dictionary<string, FieldValue> fields, RecordRef reference)
@@ -101,9 +104,6 @@ public sealed class Event
         _generation = fields.Generation;
         Ref = reference;
     }
-
-    /// <summary>The table's generation when this event was built: a transient table that moved on makes the event stale.</summary>
-    private readonly int _generation;
 
     /// <summary>The field table, checked to still hold this event's record.</summary>
     private FieldTable? Table

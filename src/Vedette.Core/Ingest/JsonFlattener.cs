@@ -95,14 +95,13 @@ public sealed class JsonFlattener
     }
 
     /// <summary>Clears what the last record left, before reading another; an event on the reused table goes stale here.</summary>
-    private bool Begin()
+    private void Begin()
     {
         _reused?.Invalidate();
         _count = 0;
         _property = 0;
         _uninternedSeen = false;
         _nameLengths = 0;
-        return false;
     }
 
     /// <summary>
@@ -280,7 +279,11 @@ public sealed class JsonFlattener
         }
     }
 
-    private bool Reset() => Begin();
+    private bool Reset()
+    {
+        Begin();
+        return false;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int SkipWhitespace(ReadOnlySpan<byte> json, int i) =>

@@ -110,11 +110,7 @@ internal sealed class RareFragments
                 return;
             }
             position += at;
-            var key = Key(NeedleSearch.Fold(text[position]), NeedleSearch.Fold(text[position + 1]), NeedleSearch.Fold(text[position + 2]));
-            if (_byKey.TryGetValue(key, out var occurrences))
-            {
-                Verify(text, position, occurrences, found);
-            }
+            Check(text, position, found);
             position++;
         }
     }
@@ -144,14 +140,7 @@ internal sealed class RareFragments
     {
         private readonly ReadOnlySpan<byte> _text = text;
 
-        public void At(int position)
-        {
-            var key = Key(FoldAt(_text, position), FoldAt(_text, position + 1), FoldAt(_text, position + 2));
-            if (fragments._byKey.TryGetValue(key, out var occurrences))
-            {
-                Verify(_text, position, occurrences, found);
-            }
-        }
+        public void At(int position) => fragments.Check(_text, position, found);
     }
 
     private void FindFiltered<T>(ulong[] filter, ReadOnlySpan<T> text, List<int> found)
@@ -161,11 +150,7 @@ internal sealed class RareFragments
         // a call in its loop would make the JIT spill the rolling codes at every position.
         for (var i = NextPass(filter, text, FragmentLength - 1); i >= 0; i = NextPass(filter, text, i + 1))
         {
-            var key = Key(FoldAt(text, i - 2), FoldAt(text, i - 1), FoldAt(text, i));
-            if (_byKey.TryGetValue(key, out var occurrences))
-            {
-                Verify(text, i - 2, occurrences, found);
-            }
+            Check(text, i - 2, found);
         }
     }
 
@@ -196,10 +181,17 @@ internal sealed class RareFragments
         return -1;
     }
 
-    /// <summary>Adds the literals whose fragment is the one starting at <paramref name="position"/> and which occur around it.</summary>
-    private static void Verify<T>(ReadOnlySpan<T> text, int position, Occurrence[] occurrences, List<int> found)
+    /// <summary>
+    /// A candidate position from any of the searches: adds the literals whose fragment is the one starting at
+    /// <paramref name="position"/> (if it is one) and which occur around it.
+    /// </summary>
+    private void Check<T>(ReadOnlySpan<T> text, int position, List<int> found)
         where T : unmanaged, IBinaryInteger<T>
     {
+        if (!_byKey.TryGetValue(Key(FoldAt(text, position), FoldAt(text, position + 1), FoldAt(text, position + 2)), out var occurrences))
+        {
+            return;
+        }
         foreach (var occurrence in occurrences)
         {
             var start = position - occurrence.Offset;

@@ -53,8 +53,11 @@ internal sealed class ByteTeddy
         }
     }
 
-    /// <summary>Whether this machine has the byte shuffle Teddy needs.</summary>
-    public static bool IsSupported => Ssse3.IsSupported;
+    /// <summary>
+    /// Whether this machine has the 256-bit byte shuffle Teddy needs here. Without it (x86 before 2013, Arm) the
+    /// caller widens the text for the BCL's search, as it did before this class.
+    /// </summary>
+    public static bool IsSupported => Avx2.IsSupported;
 
     /// <summary>A search for the fragments (folded ASCII, three characters each); null when there are too many or no vector shuffle.</summary>
     public static ByteTeddy? TryBuild(IReadOnlyList<string> fragments) =>
@@ -70,7 +73,7 @@ internal sealed class ByteTeddy
     public bool FindCandidates<TSink>(ReadOnlySpan<byte> text, ref TSink sink)
         where TSink : ICandidateSink, allows ref struct
     {
-        var width = Avx512BW.IsSupported ? 64 : Avx2.IsSupported ? 32 : 16;
+        var width = Avx512BW.IsSupported ? 64 : 32;
         // Positions whose fragment would run past the end are never candidates; the last block overlaps the one
         // before it, with the positions already searched masked off.
         var last = text.Length - (FragmentLength - 1) - width;
@@ -83,12 +86,7 @@ internal sealed class ByteTeddy
         {
             // Each width's scan runs in its own method until a block has candidates: the sink's calls would
             // otherwise make the JIT spill the six tables around every block (no vector register survives a call).
-            var hits = width switch
-            {
-                64 => Scan512(text, ref i, last),
-                32 => Scan256(text, ref i, last),
-                _ => Scan128(text, ref i, last),
-            };
+            var hits = width == 64 ? Scan512(text, ref i, last) : Scan256(text, ref i, last);
             while (hits != 0)
             {
                 sink.At(i + BitOperations.TrailingZeroCount(hits));
@@ -171,41 +169,6 @@ internal sealed class ByteTeddy
                 & Avx2.Shuffle(lo1, v1 & nibble) & Avx2.Shuffle(hi1, Vector256.ShiftRightLogical(v1, 4) & nibble)
                 & Avx2.Shuffle(lo2, v2 & nibble) & Avx2.Shuffle(hi2, Vector256.ShiftRightLogical(v2, 4) & nibble);
             var hits = ~Vector256.Equals(buckets, Vector256<byte>.Zero).ExtractMostSignificantBits() & (uint.MaxValue << skip);
-            if (hits != 0 || at == last)
-            {
-                i = at;
-                return hits;
-            }
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private uint Scan128(ReadOnlySpan<byte> text, ref int i, int last)
-    {
-        ref var start = ref MemoryMarshal.GetReference(text);
-        var lo0 = _tables[0].GetLower().GetLower();
-        var hi0 = _tables[1].GetLower().GetLower();
-        var lo1 = _tables[2].GetLower().GetLower();
-        var hi1 = _tables[3].GetLower().GetLower();
-        var lo2 = _tables[4].GetLower().GetLower();
-        var hi2 = _tables[5].GetLower().GetLower();
-        var nibble = Vector128.Create((byte)0x0F);
-        for (var at = i; ; at += 16)
-        {
-            var skip = 0;
-            if (at > last)
-            {
-                skip = at - last;
-                at = last;
-            }
-            var v0 = Vector128.LoadUnsafe(ref start, (nuint)at);
-            var v1 = Vector128.LoadUnsafe(ref start, (nuint)(at + 1));
-            var v2 = Vector128.LoadUnsafe(ref start, (nuint)(at + 2));
-            var buckets =
-                Ssse3.Shuffle(lo0, v0 & nibble) & Ssse3.Shuffle(hi0, Vector128.ShiftRightLogical(v0, 4) & nibble)
-                & Ssse3.Shuffle(lo1, v1 & nibble) & Ssse3.Shuffle(hi1, Vector128.ShiftRightLogical(v1, 4) & nibble)
-                & Ssse3.Shuffle(lo2, v2 & nibble) & Ssse3.Shuffle(hi2, Vector128.ShiftRightLogical(v2, 4) & nibble);
-            var hits = ~Vector128.Equals(buckets, Vector128<byte>.Zero).ExtractMostSignificantBits() & (0xFFFFu << skip) & 0xFFFFu;
             if (hits != 0 || at == last)
             {
                 i = at;

@@ -30,51 +30,23 @@ internal sealed class StopBits
         ref var start = ref MemoryMarshal.GetReference(json);
         var i = 0;
         var high = false;
-        // Each vector width marks whole 64-byte blocks; the last, partial block is marked from the record's last 64
-        // bytes, shifted, so that only records shorter than 64 bytes take the byte loop below (whose branch on
-        // every byte mispredicts at each quote).
-        var tail = json.Length & 63;
-        if (Vector512.IsHardwareAccelerated && json.Length >= 64)
+        // Whole 64-byte blocks are marked a vector at a time; the last, partial block is marked from the record's
+        // last 64 bytes, shifted, so that only records shorter than 64 bytes take the byte loop below (whose branch
+        // on every byte mispredicts at each quote).
+        if (Vector128.IsHardwareAccelerated && json.Length >= 64)
         {
-            var seen = Vector512<byte>.Zero;
+            ulong highBits = 0;
             for (; i + 64 <= json.Length; i += 64)
             {
-                _words[i >> 6] = Block512(ref start, i, ref seen);
+                _words[i >> 6] = Block(ref start, i, ref highBits);
             }
+            var tail = json.Length & 63;
             if (tail != 0)
             {
-                _words[i >> 6] = Block512(ref start, json.Length - 64, ref seen) >> (64 - tail);
+                _words[i >> 6] = Block(ref start, json.Length - 64, ref highBits) >> (64 - tail);
                 i = json.Length;
             }
-            high = seen.ExtractMostSignificantBits() != 0;
-        }
-        else if (Vector256.IsHardwareAccelerated && json.Length >= 64)
-        {
-            var seen = Vector256<byte>.Zero;
-            for (; i + 64 <= json.Length; i += 64)
-            {
-                _words[i >> 6] = Block256(ref start, i, ref seen);
-            }
-            if (tail != 0)
-            {
-                _words[i >> 6] = Block256(ref start, json.Length - 64, ref seen) >> (64 - tail);
-                i = json.Length;
-            }
-            high = seen.ExtractMostSignificantBits() != 0;
-        }
-        else if (Vector128.IsHardwareAccelerated && json.Length >= 64)
-        {
-            var seen = Vector128<byte>.Zero;
-            for (; i + 64 <= json.Length; i += 64)
-            {
-                _words[i >> 6] = Block128(ref start, i, ref seen);
-            }
-            if (tail != 0)
-            {
-                _words[i >> 6] = Block128(ref start, json.Length - 64, ref seen) >> (64 - tail);
-                i = json.Length;
-            }
-            high = seen.ExtractMostSignificantBits() != 0;
+            high = highBits != 0;
         }
         for (; i < json.Length; i += 64)
         {
@@ -95,32 +67,31 @@ internal sealed class StopBits
         return this;
     }
 
-    // The stop bits of the 64 bytes at start[at..], each width's way; the bytes are or-ed into seen (for their high bits).
+    /// <summary>
+    /// The stop bits of the 64 bytes at start[at..], at the widest vector the hardware has; the bytes' high bits are
+    /// or-ed into <paramref name="high"/> (any set: the record is not all ASCII).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Block512(ref byte start, int at, ref Vector512<byte> seen)
+    private static ulong Block(ref byte start, int at, ref ulong high)
     {
-        var v = Vector512.LoadUnsafe(ref start, (nuint)at);
-        seen |= v;
-        return Stops(v);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Block256(ref byte start, int at, ref Vector256<byte> seen)
-    {
-        var low = Vector256.LoadUnsafe(ref start, (nuint)at);
-        var upper = Vector256.LoadUnsafe(ref start, (nuint)(at + 32));
-        seen |= low | upper;
-        return Stops(low) | ((ulong)Stops(upper) << 32);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Block128(ref byte start, int at, ref Vector128<byte> seen)
-    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var v = Vector512.LoadUnsafe(ref start, (nuint)at);
+            high |= v.ExtractMostSignificantBits();
+            return Stops(v);
+        }
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var low = Vector256.LoadUnsafe(ref start, (nuint)at);
+            var upper = Vector256.LoadUnsafe(ref start, (nuint)(at + 32));
+            high |= (low | upper).ExtractMostSignificantBits();
+            return Stops(low) | ((ulong)Stops(upper) << 32);
+        }
         ulong word = 0;
         for (var part = 0; part < 4; part++)
         {
             var v = Vector128.LoadUnsafe(ref start, (nuint)(at + (part * 16)));
-            seen |= v;
+            high |= v.ExtractMostSignificantBits();
             word |= (ulong)Stops(v) << (part * 16);
         }
         return word;

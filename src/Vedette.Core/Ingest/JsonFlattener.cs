@@ -326,14 +326,22 @@ public sealed class JsonFlattener
         escapes = FieldTable.Escapes.None;
         end = 0;
         var from = start + 1;
-        var word = from >> 6;
-        if (word >= stops.Words)
-        {
-            return false;
-        }
-        var bits = stops.Word(word) & (ulong.MaxValue << (from & 63));
+        var word = -1;
+        ulong bits = 0;
         while (true)
         {
+            // Stops before `from` (an escape's second character) are done with; a new word is loaded only when
+            // `from` has left the current one.
+            if (from >> 6 != word)
+            {
+                word = from >> 6;
+                if (word >= stops.Words)
+                {
+                    return false;
+                }
+                bits = stops.Word(word);
+            }
+            bits &= ulong.MaxValue << (from & 63);
             while (bits == 0)
             {
                 if (++word >= stops.Words)
@@ -352,37 +360,23 @@ public sealed class JsonFlattener
             {
                 return false;
             }
-            int after;
             switch (json[i + 1])
             {
                 case (byte)'"' or (byte)'\\':
                     escapes = escapes == FieldTable.Escapes.None ? FieldTable.Escapes.BackslashAndQuote : escapes;
-                    after = i + 2;
+                    from = i + 2;
                     break;
                 case (byte)'/' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t':
                     escapes = FieldTable.Escapes.Others;
-                    after = i + 2;
+                    from = i + 2;
                     break;
                 // The reader checks only that four hex digits follow; surrogates are its business when the value is decoded.
                 case (byte)'u' when i + 6 <= json.Length && IsHex(json[i + 2]) && IsHex(json[i + 3]) && IsHex(json[i + 4]) && IsHex(json[i + 5]):
                     escapes = FieldTable.Escapes.Others;
-                    after = i + 6;
+                    from = i + 6;
                     break;
                 default:
                     return false;
-            }
-            if (after >> 6 == word)
-            {
-                bits &= ulong.MaxValue << (after & 63);
-            }
-            else
-            {
-                word = after >> 6;
-                if (word >= stops.Words)
-                {
-                    return false;
-                }
-                bits = stops.Word(word) & (ulong.MaxValue << (after & 63));
             }
         }
     }

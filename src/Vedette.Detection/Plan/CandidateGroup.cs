@@ -375,10 +375,8 @@ internal sealed class PlanScratch
 
     public List<int> Marked { get; } = [];
 
-    /// <summary>The last event's channel as written and its bucket in the plan (null: none), for the next event.</summary>
-    public ChannelMemo? LastChannel { get; set; }
-
-    internal sealed record ChannelMemo(EvaluationPlan Plan, byte[] Written, EvaluationPlan.ChannelBucket? Bucket);
+    /// <summary>Channels as written, with their buckets in the plan, for the events that follow.</summary>
+    public ChannelMemo Channels { get; } = new();
 
     public LiteralIndex Literals { get; } = new();
 
@@ -410,5 +408,52 @@ internal sealed class PlanScratch
         }
         stamp = _stamp;
         return _marks;
+    }
+}
+
+/// <summary>
+/// The last few channels met, as written, and their buckets (null: none) in one plan. OTRF interleaves three or
+/// four channels, one event in eight changing channel: each is decoded and hashed once, and nothing is allocated
+/// per event. Bounded: past eight channels the oldest is forgotten.
+/// </summary>
+internal sealed class ChannelMemo
+{
+    private const int Size = 8;
+
+    private readonly byte[][] _written = new byte[Size][];
+    private readonly EvaluationPlan.ChannelBucket?[] _buckets = new EvaluationPlan.ChannelBucket?[Size];
+    private EvaluationPlan? _plan;
+    private int _count;
+    private int _next;
+
+    public bool TryGet(EvaluationPlan plan, ReadOnlySpan<byte> written, out EvaluationPlan.ChannelBucket? bucket)
+    {
+        if (ReferenceEquals(plan, _plan))
+        {
+            for (var i = 0; i < _count; i++)
+            {
+                if (written.SequenceEqual(_written[i]))
+                {
+                    bucket = _buckets[i];
+                    return true;
+                }
+            }
+        }
+        bucket = null;
+        return false;
+    }
+
+    public void Add(EvaluationPlan plan, ReadOnlySpan<byte> written, EvaluationPlan.ChannelBucket? bucket)
+    {
+        if (!ReferenceEquals(plan, _plan))
+        {
+            _plan = plan;
+            _count = 0;
+            _next = 0;
+        }
+        _written[_next] = written.ToArray();
+        _buckets[_next] = bucket;
+        _next = (_next + 1) % Size;
+        _count = Math.Min(_count + 1, Size);
     }
 }

@@ -100,8 +100,8 @@ internal sealed class EvaluationPlan
     }
 
     /// <summary>
-    /// The event's channel bucket. Consecutive events mostly share a channel: when the channel as written is the
-    /// previous event's, its bucket is reused without decoding the name and hashing it case-insensitively.
+    /// The event's channel bucket. Records interleave a few channels: a channel as written that this scratch has
+    /// met is found by its bytes, without decoding the name and hashing it case-insensitively.
     /// </summary>
     private ChannelBucket? ChannelOf(Event e, PlanScratch scratch)
     {
@@ -109,21 +109,21 @@ internal sealed class EvaluationPlan
         {
             return null;
         }
-        if (!written.IsEmpty && scratch.LastChannel is { } last && ReferenceEquals(last.Plan, this) && written.SequenceEqual(last.Written))
+        if (written.IsEmpty)
         {
-            return last.Bucket;
+            return Bucket(channel);
         }
-        if (!written.IsEmpty)
+        if (scratch.Channels.TryGet(this, written, out var known))
         {
-            _channel.TryGet(e, out channel);
+            return known;
         }
-        var bucket = channel.Text is { } name ? _byChannel.GetValueOrDefault(name) : null;
-        if (!written.IsEmpty)
-        {
-            scratch.LastChannel = new PlanScratch.ChannelMemo(this, written.ToArray(), bucket);
-        }
+        _channel.TryGet(e, out channel);
+        var bucket = Bucket(channel);
+        scratch.Channels.Add(this, written, bucket);
         return bucket;
     }
+
+    private ChannelBucket? Bucket(FieldValue channel) => channel.Text is { } name ? _byChannel.GetValueOrDefault(name) : null;
 
     /// <summary>How many rule variants are indexed, and how many of them a prefilter gate guards (for `vedette rules` and the docs).</summary>
     public (int Variants, int Gated) Coverage()

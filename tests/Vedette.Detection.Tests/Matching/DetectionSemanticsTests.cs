@@ -119,7 +119,7 @@ public sealed class DetectionSemanticsTests
 
     /// <summary>
     /// The plan finds an event's bucket from its channel and event id as the record wrote them: a channel the
-    /// previous event had reuses its bucket, any other is looked up ignoring case; an event id matches as text,
+    /// plan met recently reuses its bucket, any other is looked up ignoring case; an event id matches as text,
     /// whether the record wrote it as a number or a string, and a spelling with a leading zero is another text.
     /// The log source's channel and event id (Security 4688 for process creation) are the bucket's alone to check.
     /// </summary>
@@ -157,6 +157,9 @@ public sealed class DetectionSemanticsTests
             ("""{"Channel":"System","EventID":4688,"NewProcessName":"C:\\x\\cmd.exe"}""", false),
             ("""{"Channel":"Security","EventID":4688,"NewProcessName":"C:\\x\\cmd.exe"}""", true),
         };
+        // More channels than the plan's memo of channels holds, then the first again: it is forgotten and looked up anew.
+        var others = Enumerable.Range(0, 10).Select(i => ($$"""{"Channel":"Other{{i}}","EventID":4688,"NewProcessName":"C:\\x\\cmd.exe"}""", false));
+        events = [.. events, .. others, .. others, .. events];
         Assert.Equal(events.Select(e => e.Fires), events.Select(e => Fires(e.Json)));
     }
 }

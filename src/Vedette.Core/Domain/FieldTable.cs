@@ -8,8 +8,9 @@ namespace Vedette.Domain;
 
 /// <summary>
 /// The fields of one event as read from JSON: names and where each value sits in a private copy of the record's
-/// bytes (or, for a <see cref="Transient"/> table, in its reader's reused buffer). A value is decoded to a string only when something asks for it, so a rule set that reads five of an
-/// event's forty fields pays for five strings, not forty.
+/// bytes (or, for a <see cref="Transient"/> table, in its reader's reused buffer). A value is decoded to a string
+/// only when something asks for it, so a rule set that reads five of an event's forty fields pays for five
+/// strings, not forty.
 /// </summary>
 public sealed class FieldTable
 {

@@ -48,11 +48,16 @@ internal sealed class ContainsAnyMatcher(string[] values, StringComparison compa
     private readonly SearchValues<string> _values = SearchValues.Create(values, comparison);
 
     /// <summary>
-    /// For ASCII text, when some values are not ASCII (windash's en and em dashes): the values that can match ASCII
-    /// text, spelled in ASCII. The BCL searches a set with any non-ASCII value by a Unicode automaton a character at
-    /// a time, where an ASCII set gets its vectorised search; most values searched are ASCII. Null when all values are ASCII.
+    /// For ASCII text, when some values are not ASCII (windash's en and em dashes): the ASCII values alone. The BCL
+    /// searches a set with any non-ASCII value by a Unicode automaton a character at a time, where an ASCII set
+    /// gets its vectorised search, and most text searched is ASCII. Under ordinal comparison, case-insensitive or
+    /// not, no non-ASCII character equals an ASCII one (.NET's ordinal casing leaves the dotless i, the long s and
+    /// the Kelvin sign alone; the test checks them), so a non-ASCII value cannot occur in ASCII text. Null when all
+    /// values are ASCII.
     /// </summary>
-    private readonly SearchValues<string>? _forAscii = values.All(v => System.Text.Ascii.IsValid(v)) ? null : ForAsciiText(values, comparison);
+    private readonly SearchValues<string>? _forAscii = values.All(v => System.Text.Ascii.IsValid(v))
+        ? null
+        : SearchValues.Create([.. values.Where(v => System.Text.Ascii.IsValid(v))], comparison);
 
     public IReadOnlyList<string> Values => values;
 
@@ -60,33 +65,6 @@ internal sealed class ContainsAnyMatcher(string[] values, StringComparison compa
 
     public bool Matches(string text) =>
         _forAscii is not null && System.Text.Ascii.IsValid(text) ? text.AsSpan().ContainsAny(_forAscii) : text.AsSpan().ContainsAny(_values);
-
-    /// <summary>
-    /// Each value whose every character equals some ASCII character under the comparison, with each character
-    /// replaced by such an ASCII character (the comparison is equality of a per-character mapping, so the
-    /// replacement matches exactly the ASCII characters the original does); the others cannot occur in ASCII text.
-    /// </summary>
-    private static SearchValues<string> ForAsciiText(string[] values, StringComparison comparison)
-    {
-        var spelled = new List<string>();
-        foreach (var value in values)
-        {
-            var ascii = new char[value.Length];
-            var possible = true;
-            for (var i = 0; i < value.Length && possible; i++)
-            {
-                var equal = Enumerable.Range(0, 128).Select(c => (char)c)
-                    .Where(c => string.Equals(c.ToString(), value[i].ToString(), comparison)).Take(1).ToList();
-                possible = equal.Count == 1;
-                ascii[i] = possible ? equal[0] : '\0';
-            }
-            if (possible)
-            {
-                spelled.Add(new string(ascii));
-            }
-        }
-        return SearchValues.Create([.. spelled.Distinct(StringComparer.Ordinal)], comparison);
-    }
 
     public override string ToString() => "contains any of '" + string.Join("', '", values) + "'";
 }
